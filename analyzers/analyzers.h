@@ -1,0 +1,16 @@
+/* analyzers.h - the analyzer descriptors, one per file in analyzers/. */
+#ifndef OMEN_ANALYZERS_H
+#define OMEN_ANALYZERS_H
+
+#include "omen.h"
+
+/* Go */
+extern const omen_analyzer omen_go_inspect;      /* base: one walk, sites by kind */
+extern const omen_analyzer omen_go_types;        /* base: package index and type-lite */
+extern const omen_analyzer omen_go_http_timeout; /* missing-timeout/http-no-timeout */
+
+/* C/C++ */
+extern const omen_analyzer omen_c_inspect;     /* base: one walk, functions and calls */
+extern const omen_analyzer omen_c_thread_join; /* thread-leak/thread-not-joined */
+
+#endif

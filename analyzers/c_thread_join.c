@@ -1,0 +1,17 @@
+/* c_thread_join.c - STUB: to be written. */
+#include "analyzers.h"
+#include "pass.h"
+
+static omen_status run(omen_pass *pass, void **result) {
+  (void)pass;
+  *result = NULL;
+  return OMEN_OK;
+}
+
+const omen_analyzer omen_c_thread_join = {
+    .name = "c-thread-join",
+    .title = "stub",
+    .doc = "stub",
+    .langs = OMEN_LANG_CFAMILY,
+    .run = run,
+};

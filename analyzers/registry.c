@@ -1,0 +1,6 @@
+/* registry.c - the explicit list of analyzers; the engine validates and orders it at start-up. */
+#include "analyzers.h"
+
+const omen_analyzer *const omen_registry[] = {
+    &omen_go_inspect, &omen_go_types, &omen_go_http_timeout, &omen_c_inspect, &omen_c_thread_join, NULL,
+};

@@ -1,0 +1,1095 @@
+/* driver.c - finds units (Go package directories, C/C++ translation units), parses each once,
+ * runs the enabled analyzers on it in parallel workers, and aggregates the diagnostics. */
+#include "driver.h"
+
+#include <clang-c/CXCompilationDatabase.h>
+#include <dirent.h>
+#include <fnmatch.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "frontend.h"
+#include "registry.h"
+#include "unit.h"
+
+enum { MAX_WALK_FILES = 2000000, MAX_DEPTH = 128 };
+
+typedef struct job {
+  unsigned lang;
+  char *dir;     /* Go: package directory (display form) */
+  char **files;  /* Go: its .go files; C: the one source file (display form) */
+  size_t nfiles;
+  char **args;   /* C: compiler arguments (without the source file) */
+  size_t nargs;
+  /* output */
+  omen_diag *diags;
+  size_t ndiags;
+  omen_snapshot *snaps;
+  size_t nsnaps;
+  omen_status status;
+  char err[512];
+} job;
+
+typedef struct jobs {
+  job *v;
+  size_t n, cap;
+} jobs;
+
+typedef struct run {
+  const omen_options *opt;
+  omen_reader *reader;
+  const omen_analyzer **order;
+  size_t norder;
+  bool *enabled;
+  jobs js;
+  size_t next;
+  pthread_mutex_t mu;
+  size_t nfiles;
+} run;
+
+/* ---------- path helpers ---------- */
+
+static char *display_path(const char *path) {
+  while (path[0] == '.' && path[1] == '/')
+    path += 2;
+  size_t n = strlen(path);
+  while (n > 1 && path[n - 1] == '/')
+    n--;
+  char *s = strndup(path, n);
+  return s;
+}
+
+static char *join(const char *dir, const char *name) {
+  size_t a = strlen(dir), b = strlen(name);
+  char *s = malloc(a + b + 2);
+  if (!s)
+    return NULL;
+  if (strcmp(dir, ".") == 0) {
+    memcpy(s, name, b + 1);
+    return s;
+  }
+  memcpy(s, dir, a);
+  size_t o = a;
+  if (a && dir[a - 1] != '/')
+    s[o++] = '/';
+  memcpy(s + o, name, b + 1);
+  return s;
+}
+
+/* Absolute path to the form users see: relative to cwd when under it. */
+static char *relative_to_cwd(const char *abs) {
+  char *cwd = omen_abspath(".");
+  if (!cwd)
+    return NULL;
+  size_t n = strlen(cwd);
+  char *out;
+  if (strcmp(cwd, "/") != 0 && strncmp(abs, cwd, n) == 0 && abs[n] == '/')
+    out = strdup(abs + n + 1);
+  else
+    out = strdup(abs);
+  free(cwd);
+  return out;
+}
+
+static bool excluded(const omen_options *opt, const char *path, const char *base) {
+  for (size_t i = 0; i < opt->nexcludes; i++) {
+    const char *g = opt->excludes[i];
+    if (fnmatch(g, path, 0) == 0 || fnmatch(g, base, 0) == 0)
+      return true;
+    /* a glob ending in / or stars matches the directory and everything below it */
+    size_t gl = strlen(g);
+    while (gl > 0 && (g[gl - 1] == '/' || g[gl - 1] == '*'))
+      gl--;
+    if (gl > 0 && gl < strlen(g) && strncmp(path, g, gl) == 0 && (path[gl] == '/' || path[gl] == '\0'))
+      return true;
+  }
+  return false;
+}
+
+/* ---------- job list ---------- */
+
+static job *add_job(jobs *js) {
+  if (js->n == js->cap) {
+    size_t cap = js->cap ? js->cap * 2 : 64;
+    job *nv = realloc(js->v, cap * sizeof *nv);
+    if (!nv)
+      return NULL;
+    js->v = nv;
+    js->cap = cap;
+  }
+  job *j = &js->v[js->n++];
+  memset(j, 0, sizeof *j);
+  return j;
+}
+
+static void free_job(job *j) {
+  free(j->dir);
+  for (size_t i = 0; i < j->nfiles; i++)
+    free(j->files[i]);
+  free(j->files);
+  for (size_t i = 0; i < j->nargs; i++)
+    free(j->args[i]);
+  free(j->args);
+  for (size_t i = 0; i < j->ndiags; i++)
+    omen_diag_clear(&j->diags[i]);
+  free(j->diags);
+  for (size_t i = 0; i < j->nsnaps; i++) {
+    free(j->snaps[i].path);
+    free(j->snaps[i].text);
+  }
+  free(j->snaps);
+}
+
+static bool push_str(char ***v, size_t *n, const char *s) {
+  char **nv = realloc(*v, (*n + 1) * sizeof *nv);
+  if (!nv)
+    return false;
+  *v = nv;
+  nv[*n] = strdup(s);
+  if (!nv[*n])
+    return false;
+  (*n)++;
+  return true;
+}
+
+static job *go_job_for_dir(jobs *js, const char *dir) {
+  for (size_t i = js->n; i > 0; i--) /* files of a directory arrive together */
+    if (js->v[i - 1].lang == OMEN_LANG_GO && strcmp(js->v[i - 1].dir, dir) == 0)
+      return &js->v[i - 1];
+  job *j = add_job(js);
+  if (!j)
+    return NULL;
+  j->lang = OMEN_LANG_GO;
+  j->dir = strdup(dir);
+  return j->dir ? j : NULL;
+}
+
+static omen_status add_file(run *r, const char *path) {
+  unsigned lang = omen_lang_of_path(path);
+  if (!lang)
+    return OMEN_OK;
+  if (r->nfiles++ > MAX_WALK_FILES)
+    return OMEN_ELIMIT;
+  if (lang == OMEN_LANG_GO) {
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? strndup(path, (size_t)(slash - path)) : strdup(".");
+    if (!dir)
+      return OMEN_ENOMEM;
+    job *j = go_job_for_dir(&r->js, dir);
+    free(dir);
+    for (size_t i = 0; j && i < j->nfiles; i++)
+      if (strcmp(j->files[i], path) == 0)
+        return OMEN_OK;
+    if (!j || !push_str(&j->files, &j->nfiles, path))
+      return OMEN_ENOMEM;
+    return OMEN_OK;
+  }
+  for (size_t i = 0; i < r->js.n; i++) /* the same TU named twice */
+    if (r->js.v[i].lang != OMEN_LANG_GO && strcmp(r->js.v[i].files[0], path) == 0)
+      return OMEN_OK;
+  job *j = add_job(&r->js);
+  if (!j)
+    return OMEN_ENOMEM;
+  j->lang = lang;
+  if (!push_str(&j->files, &j->nfiles, path))
+    return OMEN_ENOMEM;
+  return OMEN_OK;
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static omen_status walk(run *r, const char *dir, int depth) {
+  if (depth > MAX_DEPTH)
+    return OMEN_OK;
+  DIR *d = opendir(dir);
+  if (!d) {
+    if (r->opt->log)
+      fprintf(r->opt->log, "omen: %s: cannot open directory\n", dir);
+    return OMEN_OK;
+  }
+  char **names = NULL;
+  size_t n = 0;
+  struct dirent *e;
+  omen_status s = OMEN_OK;
+  while ((e = readdir(d)) != NULL) {
+    if (e->d_name[0] == '.')
+      continue; /* hidden files and directories, . and .. */
+    if (!push_str(&names, &n, e->d_name)) {
+      s = OMEN_ENOMEM;
+      break;
+    }
+  }
+  closedir(d);
+  if (n)
+    qsort(names, n, sizeof *names, cmp_str);
+  for (size_t i = 0; i < n && s == OMEN_OK; i++) {
+    char *p = join(dir, names[i]);
+    if (!p) {
+      s = OMEN_ENOMEM;
+      break;
+    }
+    struct stat st;
+    if (!excluded(r->opt, p, names[i]) && lstat(p, &st) == 0) {
+      if (S_ISDIR(st.st_mode)) {
+        if (strcmp(names[i], "vendor") != 0 && strcmp(names[i], "testdata") != 0 &&
+            strcmp(names[i], "node_modules") != 0)
+          s = walk(r, p, depth + 1);
+      } else if (S_ISREG(st.st_mode)) {
+        s = add_file(r, p);
+      }
+    }
+    free(p);
+  }
+  for (size_t i = 0; i < n; i++)
+    free(names[i]);
+  free(names);
+  return s;
+}
+
+/* ---------- compile database ---------- */
+
+typedef struct cmd {
+  char *abs;  /* absolute source path */
+  char **args;
+  size_t nargs;
+} cmd;
+
+typedef struct compdb {
+  cmd *v;
+  size_t n;
+} compdb;
+
+static void compdb_free(compdb *db) {
+  for (size_t i = 0; i < db->n; i++) {
+    free(db->v[i].abs);
+    for (size_t k = 0; k < db->v[i].nargs; k++)
+      free(db->v[i].args[k]);
+    free(db->v[i].args);
+  }
+  free(db->v);
+  db->v = NULL;
+  db->n = 0;
+}
+
+static char *abs_in(const char *dir, const char *p) {
+  if (p[0] == '/')
+    return omen_abspath(p);
+  char *j = join(dir, p);
+  if (!j)
+    return NULL;
+  char *a = omen_abspath(j);
+  free(j);
+  return a;
+}
+
+static omen_status load_compdb(const omen_options *opt, compdb *db, char *err, size_t errlen) {
+  const char *dir = opt->compdb_dir;
+  struct stat st;
+  if (!dir) {
+    if (stat("compile_commands.json", &st) == 0)
+      dir = ".";
+    else if (stat("build/compile_commands.json", &st) == 0)
+      dir = "build";
+    else
+      return OMEN_OK;
+  } else {
+    char *p = join(dir, "compile_commands.json");
+    bool there = p && stat(p, &st) == 0;
+    free(p);
+    if (!there) {
+      snprintf(err, errlen, "%s: no compile_commands.json there", dir);
+      return OMEN_EUSAGE;
+    }
+  }
+  CXCompilationDatabase_Error ec;
+  CXCompilationDatabase cdb = clang_CompilationDatabase_fromDirectory(dir, &ec);
+  if (ec != CXCompilationDatabase_NoError || !cdb) {
+    snprintf(err, errlen, "%s/compile_commands.json cannot be loaded (is it valid JSON with directory, "
+                          "file and command or arguments in each entry?)",
+             dir);
+    return OMEN_EUSAGE;
+  }
+  CXCompileCommands cmds = clang_CompilationDatabase_getAllCompileCommands(cdb);
+  unsigned n = cmds ? clang_CompileCommands_getSize(cmds) : 0;
+  omen_status s = OMEN_OK;
+  db->v = calloc(n ? n : 1, sizeof *db->v);
+  if (!db->v)
+    s = OMEN_ENOMEM;
+  for (unsigned i = 0; i < n && s == OMEN_OK; i++) {
+    CXCompileCommand c = clang_CompileCommands_getCommand(cmds, i);
+    CXString d = clang_CompileCommand_getDirectory(c);
+    CXString f = clang_CompileCommand_getFilename(c);
+    const char *ds = clang_getCString(d), *fs = clang_getCString(f);
+    cmd *m = &db->v[db->n];
+    m->abs = abs_in(ds ? ds : ".", fs ? fs : "");
+    if (!m->abs)
+      s = OMEN_ENOMEM;
+    char *wd = NULL;
+    if (s == OMEN_OK && ds && *ds) {
+      size_t wl = strlen(ds) + 20;
+      wd = malloc(wl);
+      if (wd)
+        snprintf(wd, wl, "-working-directory=%s", ds);
+      if (!wd || !push_str(&m->args, &m->nargs, wd))
+        s = OMEN_ENOMEM;
+    }
+    free(wd);
+    unsigned na = clang_CompileCommand_getNumArgs(c);
+    for (unsigned k = 1; k < na && s == OMEN_OK; k++) { /* args[0] is the compiler */
+      CXString a = clang_CompileCommand_getArg(c, k);
+      const char *as = clang_getCString(a);
+      bool skip = !as || strcmp(as, "-c") == 0;
+      if (as && (strcmp(as, "-o") == 0 || strcmp(as, "-MF") == 0 || strcmp(as, "-MT") == 0 ||
+                 strcmp(as, "-MQ") == 0)) {
+        k++; /* and its value */
+        skip = true;
+      }
+      if (!skip && as[0] != '-') {
+        char *aa = abs_in(ds ? ds : ".", as);
+        skip = aa && strcmp(aa, m->abs) == 0; /* the source file itself */
+        free(aa);
+      }
+      if (!skip && !push_str(&m->args, &m->nargs, as))
+        s = OMEN_ENOMEM;
+      clang_disposeString(a);
+    }
+    clang_disposeString(d);
+    clang_disposeString(f);
+    if (s == OMEN_OK)
+      db->n++;
+    else {
+      free(m->abs);
+      for (size_t k = 0; k < m->nargs; k++)
+        free(m->args[k]);
+      free(m->args);
+    }
+  }
+  if (cmds)
+    clang_CompileCommands_dispose(cmds);
+  clang_CompilationDatabase_dispose(cdb);
+  return s;
+}
+
+static omen_status default_args(job *j) {
+  const char *c[] = {"-x", "c", "-std=gnu17"};
+  const char *cpp[] = {"-x", "c++", "-std=gnu++17"};
+  const char **a = j->lang == OMEN_LANG_C ? c : cpp;
+  for (size_t i = 0; i < 3; i++)
+    if (!push_str(&j->args, &j->nargs, a[i]))
+      return OMEN_ENOMEM;
+  return OMEN_OK;
+}
+
+/* Under one of the given roots (absolute form), not excluded? */
+static bool in_roots(const omen_options *opt, char *const *roots, size_t nroots, const char *abs) {
+  char *disp = relative_to_cwd(abs);
+  if (!disp)
+    return false;
+  const char *base = strrchr(disp, '/');
+  base = base ? base + 1 : disp;
+  bool ok = false;
+  for (size_t i = 0; i < nroots && !ok; i++) {
+    size_t n = strlen(roots[i]);
+    ok = strcmp(roots[i], abs) == 0 || (strncmp(roots[i], abs, n) == 0 && (abs[n] == '/' || n == 1));
+  }
+  if (ok) {
+    ok = !excluded(opt, disp, base);
+    /* skipped directories, as in the walk */
+    for (const char *p = disp; ok && *p;) {
+      const char *e = strchr(p, '/');
+      if (!e)
+        break;
+      size_t l = (size_t)(e - p);
+      if ((l == 6 && strncmp(p, "vendor", 6) == 0) || (l == 8 && strncmp(p, "testdata", 8) == 0) ||
+          (l == 12 && strncmp(p, "node_modules", 12) == 0) || p[0] == '.')
+        ok = false;
+      p = e + 1;
+    }
+  }
+  free(disp);
+  return ok;
+}
+
+/* ---------- analysis of one job ---------- */
+
+typedef struct worker {
+  TSParser *parser;
+  CXIndex index;
+} worker;
+
+static omen_status snapshot(job *j, const omen_file *f) {
+  for (size_t i = 0; i < j->nsnaps; i++)
+    if (strcmp(j->snaps[i].path, f->path) == 0)
+      return OMEN_OK;
+  omen_snapshot *ns = realloc(j->snaps, (j->nsnaps + 1) * sizeof *ns);
+  if (!ns)
+    return OMEN_ENOMEM;
+  j->snaps = ns;
+  omen_snapshot *s = &ns[j->nsnaps];
+  s->path = strdup(f->path);
+  s->text = malloc(f->len + 1);
+  if (!s->path || !s->text) {
+    free(s->path);
+    free(s->text);
+    return OMEN_ENOMEM;
+  }
+  memcpy(s->text, f->text, f->len + 1);
+  s->len = f->len;
+  j->nsnaps++;
+  return OMEN_OK;
+}
+
+/* Moves the unit's diagnostics into the job, snapshotting files that fixes edit. */
+static omen_status collect(job *j, omen_unit *u, const omen_file *const *files, size_t nfiles) {
+  omen_status s = OMEN_OK;
+  omen_diag *nd = realloc(j->diags, (j->ndiags + u->ndiags + 1) * sizeof *nd);
+  if (!nd)
+    s = OMEN_ENOMEM;
+  else
+    j->diags = nd;
+  for (size_t i = 0; i < u->ndiags; i++) {
+    omen_diag *d = u->diags[i];
+    if (s == OMEN_OK) {
+      for (size_t k = 0; k < d->nfixes && s == OMEN_OK; k++)
+        for (size_t m = 0; m < nfiles && s == OMEN_OK; m++)
+          if (strcmp(files[m]->path, d->fixes[k].path) == 0)
+            s = snapshot(j, files[m]);
+      j->diags[j->ndiags++] = *d;
+    } else {
+      omen_diag_clear(d);
+    }
+    free(d);
+  }
+  free(u->diags);
+  u->diags = NULL;
+  u->ndiags = u->capdiags = 0;
+  return s;
+}
+
+static void first_error(TSNode n, TSNode *out, bool *found) {
+  if (*found || !ts_node_has_error(n))
+    return;
+  if (ts_node_is_missing(n) || strcmp(ts_node_type(n), "ERROR") == 0) {
+    *out = n;
+    *found = true;
+    return;
+  }
+  uint32_t k = ts_node_child_count(n);
+  for (uint32_t i = 0; i < k && !*found; i++)
+    first_error(ts_node_child(n, i), out, found);
+}
+
+static void report_read_error(job *j, omen_unit *u, const char *path, const char *why, FILE *log) {
+  if (log)
+    fprintf(log, "omen: %s: %s\n", path, why);
+  omen_file *f = omen_file_new(path, "", 0);
+  if (!f)
+    return;
+  char msg[600];
+  snprintf(msg, sizeof msg, "not analyzed: %s", why);
+  omen_unit_report(u, &omen_rule_read_error, f, 0, 0, msg);
+  const omen_file *files[1] = {f};
+  collect(j, u, files, 0);
+  omen_file_free(f);
+  (void)files;
+}
+
+static const char *go_package_name(const omen_go_file *g) {
+  TSNode root = g->root;
+  uint32_t n = ts_node_named_child_count(root);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode c = ts_node_named_child(root, i);
+    if (strcmp(ts_node_type(c), "package_clause") == 0) {
+      TSNode id = ts_node_named_child(c, 0);
+      if (!ts_node_is_null(id))
+        return g->file->text + ts_node_start_byte(id); /* not NUL-terminated: see pkg_len */
+    }
+  }
+  return NULL;
+}
+
+static size_t pkg_len(const char *p) {
+  size_t n = 0;
+  while (p && (p[n] == '_' || (p[n] >= 'a' && p[n] <= 'z') || (p[n] >= 'A' && p[n] <= 'Z') ||
+               (p[n] >= '0' && p[n] <= '9') || (unsigned char)p[n] >= 0x80))
+    n++;
+  return n;
+}
+
+static omen_status run_go(run *r, worker *w, job *j) {
+  omen_file **files = calloc(j->nfiles, sizeof *files);
+  omen_go_file *gf = calloc(j->nfiles, sizeof *gf);
+  const char **pkgs = calloc(j->nfiles, sizeof *pkgs);
+  omen_status s = (files && gf && pkgs) ? OMEN_OK : OMEN_ENOMEM;
+  size_t ngf = 0;
+  omen_unit eu = {0};
+  eu.lang = OMEN_LANG_GO;
+  for (size_t i = 0; i < j->nfiles && s == OMEN_OK; i++) {
+    char why[512];
+    omen_file *f = NULL;
+    omen_status rs = omen_reader_read(r->reader, j->files[i], &f, why, sizeof why);
+    if (rs == OMEN_ENOMEM) {
+      s = rs;
+      break;
+    }
+    if (rs != OMEN_OK) {
+      report_read_error(j, &eu, j->files[i], why, r->opt->log);
+      continue;
+    }
+    TSTree *t = ts_parser_parse_string(w->parser, NULL, f->text, f->len);
+    if (!t) {
+      report_read_error(j, &eu, j->files[i], "tree-sitter could not parse it", r->opt->log);
+      omen_file_free(f);
+      continue;
+    }
+    files[ngf] = f;
+    gf[ngf].file = f;
+    gf[ngf].tree = t;
+    gf[ngf].root = ts_tree_root_node(t);
+    pkgs[ngf] = go_package_name(&gf[ngf]);
+    ngf++;
+  }
+  /* group files by package clause: one unit per package */
+  bool *done = calloc(ngf + 1, sizeof *done);
+  if (!done)
+    s = OMEN_ENOMEM;
+  for (size_t i = 0; i < ngf && s == OMEN_OK; i++) {
+    if (done[i])
+      continue;
+    omen_unit u = {0};
+    u.lang = OMEN_LANG_GO;
+    u.arena = omen_arena_new();
+    u.gofiles = calloc(ngf, sizeof *u.gofiles);
+    u.bad = calloc(ngf, sizeof *u.bad);
+    u.nbad = calloc(ngf, sizeof *u.nbad);
+    const omen_file **ufiles = calloc(ngf, sizeof *ufiles);
+    if (!u.arena || !u.gofiles || !u.bad || !u.nbad || !ufiles) {
+      s = OMEN_ENOMEM;
+    } else {
+      size_t li = pkg_len(pkgs[i]);
+      u.pkg = omen_arena_strndup(u.arena, pkgs[i] ? pkgs[i] : "", li);
+      u.dir = j->dir;
+      for (size_t k = i; k < ngf; k++) {
+        size_t lk = pkg_len(pkgs[k]);
+        if (done[k] || lk != li || (li && memcmp(pkgs[k], pkgs[i], li) != 0))
+          continue;
+        done[k] = true;
+        ufiles[u.ngofiles] = gf[k].file;
+        u.gofiles[u.ngofiles++] = gf[k];
+      }
+      for (size_t k = 0; k < u.ngofiles && s == OMEN_OK; k++) {
+        TSNode root = u.gofiles[k].root;
+        if (!ts_node_has_error(root))
+          continue;
+        TSNode e = root;
+        bool found = false;
+        first_error(root, &e, &found);
+        uint32_t nc = ts_node_child_count(root);
+        u.bad[k] = omen_arena_alloc(u.arena, sizeof(omen_range) * (nc + 1));
+        if (!u.bad[k]) {
+          s = OMEN_ENOMEM;
+          break;
+        }
+        for (uint32_t c = 0; c < nc; c++) {
+          TSNode ch = ts_node_child(root, c);
+          if (ts_node_has_error(ch) || ts_node_is_missing(ch))
+            u.bad[k][u.nbad[k]++] = (omen_range){ts_node_start_byte(ch), ts_node_end_byte(ch) + 1};
+        }
+        char msg[256];
+        if (ts_node_is_missing(e))
+          snprintf(msg, sizeof msg, "syntax error: missing '%s'; declarations containing errors were not analyzed",
+                   ts_node_type(e));
+        else
+          snprintf(msg, sizeof msg, "syntax error; declarations containing errors were not analyzed");
+        omen_unit_report(&u, &omen_rule_syntax_error, u.gofiles[k].file, ts_node_start_byte(e),
+                         ts_node_end_byte(e), msg);
+        if (r->opt->log)
+          fprintf(r->opt->log, "omen: %s: syntax errors; some declarations not analyzed\n",
+                  u.gofiles[k].file->path);
+      }
+      u.order = r->order;
+      u.norder = r->norder;
+      if (s == OMEN_OK) {
+        s = omen_unit_run(&u, r->enabled);
+        if (s == OMEN_EINTERNAL)
+          snprintf(j->err, sizeof j->err, "internal error while analyzing package %s in %s", u.pkg, j->dir);
+      }
+      omen_status cs = collect(j, &u, ufiles, u.ngofiles);
+      if (s == OMEN_OK)
+        s = cs;
+    }
+    for (size_t k = 0; k < u.ndiags; k++) {
+      omen_diag_clear(u.diags[k]);
+      free(u.diags[k]);
+    }
+    free(u.diags);
+    free(ufiles);
+    free(u.gofiles);
+    free(u.bad);
+    free(u.nbad);
+    omen_arena_free(u.arena);
+  }
+  free(done);
+  for (size_t i = 0; i < ngf; i++) {
+    ts_tree_delete(gf[i].tree);
+    omen_file_free(files[i]);
+  }
+  free(files);
+  free(gf);
+  free(pkgs);
+  return s;
+}
+
+static omen_status run_c(run *r, worker *w, job *j) {
+  const char *path = j->files[0];
+  char why[512];
+  omen_file *f = NULL;
+  omen_unit u = {0};
+  u.lang = j->lang;
+  omen_status s = omen_reader_read(r->reader, path, &f, why, sizeof why);
+  if (s == OMEN_ENOMEM)
+    return s;
+  if (s != OMEN_OK) {
+    report_read_error(j, &u, path, why, r->opt->log);
+    return OMEN_OK;
+  }
+  if (!w->index)
+    w->index = clang_createIndex(0, 0);
+  char *abs = omen_abspath(path);
+  size_t nov = omen_reader_noverlays(r->reader);
+  struct CXUnsavedFile *uf = calloc(nov + 1, sizeof *uf);
+  const char **args = calloc(j->nargs + 2, sizeof *args);
+  if (!abs || !uf || !args || !w->index) {
+    free(abs);
+    free(uf);
+    free(args);
+    omen_file_free(f);
+    return OMEN_ENOMEM;
+  }
+  /* the main file as read (so analysis and offsets agree), then other editor overlays */
+  size_t nuf = 0;
+  uf[nuf++] = (struct CXUnsavedFile){abs, f->text, f->len};
+  for (size_t i = 0; i < nov; i++) {
+    const char *op, *ot;
+    size_t ol;
+    omen_reader_overlay(r->reader, i, &op, &ot, &ol);
+    if (strcmp(op, abs) != 0)
+      uf[nuf++] = (struct CXUnsavedFile){op, ot, (unsigned long)ol};
+  }
+  size_t na = 0;
+  for (size_t i = 0; i < j->nargs; i++)
+    args[na++] = j->args[i];
+  args[na++] = "-w";
+  CXTranslationUnit tu = NULL;
+  enum CXErrorCode ec = clang_parseTranslationUnit2(w->index, abs, args, (int)na, uf, (unsigned)nuf,
+                                                    CXTranslationUnit_KeepGoing, &tu);
+  if (ec != CXError_Success || !tu) {
+    char m[256];
+    snprintf(m, sizeof m, "clang could not parse this translation unit (libclang error %d); not analyzed", (int)ec);
+    if (r->opt->log)
+      fprintf(r->opt->log, "omen: %s: %s\n", path, m);
+    omen_unit_report(&u, &omen_rule_compile_error, f, 0, 0, m);
+  } else {
+    u.arena = omen_arena_new();
+    u.tu = tu;
+    u.cfile = f;
+    u.cxmain = clang_getFile(tu, abs);
+    u.order = r->order;
+    u.norder = r->norder;
+    /* first error, once per TU */
+    unsigned nd = clang_getNumDiagnostics(tu);
+    for (unsigned i = 0; i < nd; i++) {
+      CXDiagnostic d = clang_getDiagnostic(tu, i);
+      enum CXDiagnosticSeverity sev = clang_getDiagnosticSeverity(d);
+      if (sev >= CXDiagnostic_Error) {
+        CXString sp = clang_getDiagnosticSpelling(d);
+        CXFile df;
+        unsigned line, col, off;
+        clang_getFileLocation(clang_getDiagnosticLocation(d), &df, &line, &col, &off);
+        char m[700];
+        uint32_t at = 0;
+        if (df && u.cxmain && clang_File_isEqual(df, u.cxmain)) {
+          at = off;
+          snprintf(m, sizeof m, "compile error, analysis may be incomplete: %s", clang_getCString(sp));
+        } else {
+          CXString fn = clang_getFileName(df);
+          snprintf(m, sizeof m, "compile error in %s:%u, analysis may be incomplete: %s",
+                   df ? clang_getCString(fn) : "<command line>", line, clang_getCString(sp));
+          clang_disposeString(fn);
+        }
+        clang_disposeString(sp);
+        clang_disposeDiagnostic(d);
+        omen_unit_report(&u, &omen_rule_compile_error, f, at, at, m);
+        if (r->opt->log)
+          fprintf(r->opt->log, "omen: %s: %s\n", path, m);
+        break;
+      }
+      clang_disposeDiagnostic(d);
+    }
+    if (!u.arena)
+      s = OMEN_ENOMEM;
+    else {
+      s = omen_unit_run(&u, r->enabled);
+      if (s == OMEN_EINTERNAL)
+        snprintf(j->err, sizeof j->err, "internal error while analyzing %s", path);
+    }
+  }
+  const omen_file *files[1] = {f};
+  omen_status cs = collect(j, &u, files, 1);
+  if (s == OMEN_OK)
+    s = cs;
+  for (size_t k = 0; k < u.ndiags; k++) {
+    omen_diag_clear(u.diags[k]);
+    free(u.diags[k]);
+  }
+  free(u.diags);
+  if (tu)
+    clang_disposeTranslationUnit(tu);
+  omen_arena_free(u.arena);
+  omen_file_free(f);
+  free(abs);
+  free(uf);
+  free(args);
+  return s;
+}
+
+static void *work(void *arg) {
+  run *r = arg;
+  worker w = {0};
+  w.parser = ts_parser_new();
+  bool ok = w.parser && ts_parser_set_language(w.parser, omen_go_language());
+  for (;;) {
+    pthread_mutex_lock(&r->mu);
+    size_t i = r->next++;
+    pthread_mutex_unlock(&r->mu);
+    if (i >= r->js.n)
+      break;
+    job *j = &r->js.v[i];
+    if (!ok) {
+      j->status = OMEN_ENOMEM;
+      continue;
+    }
+    j->status = j->lang == OMEN_LANG_GO ? run_go(r, &w, j) : run_c(r, &w, j);
+  }
+  ts_parser_delete(w.parser);
+  if (w.index)
+    clang_disposeIndex(w.index);
+  return NULL;
+}
+
+/* ---------- aggregation ---------- */
+
+static int cmp_diag(const void *a, const void *b) {
+  const omen_diag *x = a, *y = b;
+  int c = strcmp(x->loc.path, y->loc.path);
+  if (c)
+    return c;
+  if (x->loc.start_pos.line != y->loc.start_pos.line)
+    return x->loc.start_pos.line < y->loc.start_pos.line ? -1 : 1;
+  if (x->loc.start_pos.col != y->loc.start_pos.col)
+    return x->loc.start_pos.col < y->loc.start_pos.col ? -1 : 1;
+  c = strcmp(x->rule->id, y->rule->id);
+  if (c)
+    return c;
+  if (x->loc.end != y->loc.end)
+    return x->loc.end < y->loc.end ? -1 : 1;
+  return strcmp(x->message, y->message);
+}
+
+void omen_diags_sort_dedupe(omen_diag *diags, size_t *n) {
+  if (*n == 0)
+    return;
+  qsort(diags, *n, sizeof *diags, cmp_diag);
+  size_t o = 1;
+  for (size_t i = 1; i < *n; i++) {
+    if (cmp_diag(&diags[o - 1], &diags[i]) == 0) {
+      omen_diag_clear(&diags[i]);
+      continue;
+    }
+    diags[o++] = diags[i];
+  }
+  *n = o;
+}
+
+static int cmp_snap(const void *a, const void *b) {
+  return strcmp(((const omen_snapshot *)a)->path, ((const omen_snapshot *)b)->path);
+}
+
+const omen_snapshot *omen_result_snapshot(const omen_result *res, const char *path) {
+  omen_snapshot key = {(char *)path, NULL, 0};
+  return bsearch(&key, res->snapshots, res->nsnapshots, sizeof key, cmp_snap);
+}
+
+void omen_result_free(omen_result *res) {
+  if (!res)
+    return;
+  for (size_t i = 0; i < res->ndiags; i++)
+    omen_diag_clear(&res->diags[i]);
+  free(res->diags);
+  for (size_t i = 0; i < res->nsnapshots; i++) {
+    free(res->snapshots[i].path);
+    free(res->snapshots[i].text);
+  }
+  free(res->snapshots);
+  memset(res, 0, sizeof *res);
+}
+
+/* ---------- enable/disable ---------- */
+
+static omen_status select_analyzers(run *r, char *err, size_t errlen) {
+  const omen_options *o = r->opt;
+  const char *const *lists[2] = {o->enable, o->disable};
+  size_t counts[2] = {o->nenable, o->ndisable};
+  for (int l = 0; l < 2; l++) {
+    for (size_t i = 0; i < counts[l]; i++) {
+      if (!omen_registry_find(lists[l][i])) {
+        snprintf(err, errlen, "unknown analyzer '%s' (see 'omen analyzers')", lists[l][i]);
+        return OMEN_EUSAGE;
+      }
+    }
+  }
+  for (size_t i = 0; i < r->norder; i++)
+    r->enabled[i] = o->nenable == 0;
+  for (size_t i = 0; i < o->nenable; i++)
+    for (size_t k = 0; k < r->norder; k++)
+      if (strcmp(r->order[k]->name, o->enable[i]) == 0)
+        r->enabled[k] = true;
+  /* requirements of enabled analyzers: walk the order backwards (dependents come later) */
+  for (size_t k = r->norder; k > 0; k--) {
+    const omen_analyzer *a = r->order[k - 1];
+    if (!r->enabled[k - 1])
+      continue;
+    for (size_t q = 0; a->requires && a->requires[q]; q++)
+      for (size_t m = 0; m < r->norder; m++)
+        if (r->order[m] == a->requires[q])
+          r->enabled[m] = true;
+  }
+  for (size_t i = 0; i < o->ndisable; i++)
+    for (size_t k = 0; k < r->norder; k++)
+      if (strcmp(r->order[k]->name, o->disable[i]) == 0)
+        r->enabled[k] = false;
+  for (size_t k = 0; k < r->norder; k++) {
+    const omen_analyzer *a = r->order[k];
+    if (!r->enabled[k])
+      continue;
+    for (size_t q = 0; a->requires && a->requires[q]; q++) {
+      for (size_t m = 0; m < r->norder; m++) {
+        if (r->order[m] == a->requires[q] && !r->enabled[m]) {
+          snprintf(err, errlen, "cannot disable %s: %s requires it (disable %s too)", r->order[m]->name, a->name,
+                   a->name);
+          return OMEN_EUSAGE;
+        }
+      }
+    }
+  }
+  return OMEN_OK;
+}
+
+/* ---------- entry point ---------- */
+
+omen_status omen_check(const omen_options *opt, omen_reader *reader, omen_result *res, char *err, size_t errlen) {
+  memset(res, 0, sizeof *res);
+  err[0] = '\0';
+  run r = {0};
+  r.opt = opt;
+  r.reader = reader;
+  size_t nreg = omen_registry_count();
+  r.order = calloc(nreg + 1, sizeof *r.order);
+  r.enabled = calloc(nreg + 1, sizeof *r.enabled);
+  if (!r.order || !r.enabled) {
+    free(r.order);
+    free(r.enabled);
+    return OMEN_ENOMEM;
+  }
+  omen_status s = omen_registry_sort(omen_registry, r.order, &r.norder, err, errlen);
+  if (s == OMEN_OK)
+    s = select_analyzers(&r, err, errlen);
+  compdb db = {0};
+  if (s == OMEN_OK)
+    s = load_compdb(opt, &db, err, errlen);
+
+  /* expand paths */
+  char **roots = calloc(opt->npaths + 1, sizeof *roots);
+  size_t nroots = 0;
+  const char *dot = ".";
+  const char *const *paths = opt->npaths ? opt->paths : &dot;
+  size_t npaths = opt->npaths ? opt->npaths : 1;
+  if (!roots && s == OMEN_OK)
+    s = OMEN_ENOMEM;
+  for (size_t i = 0; i < npaths && s == OMEN_OK; i++) {
+    char *p = strdup(paths[i]);
+    if (!p) {
+      s = OMEN_ENOMEM;
+      break;
+    }
+    size_t n = strlen(p);
+    if (n >= 3 && strcmp(p + n - 3, "...") == 0) { /* "./..." and "dir/..." as in Go tools */
+      p[n - 3] = '\0';
+      if (n > 3 && p[n - 4] == '/')
+        p[n - 4] = '\0';
+      if (!*p)
+        strcpy(p, ".");
+    }
+    char *disp = display_path(p);
+    free(p);
+    if (!disp || !*disp) {
+      free(disp);
+      disp = strdup(".");
+      if (!disp) {
+        s = OMEN_ENOMEM;
+        break;
+      }
+    }
+    struct stat st;
+    if (stat(disp, &st) != 0) {
+      snprintf(err, errlen, "%s: no such file or directory", disp);
+      free(disp);
+      s = OMEN_EUSAGE;
+      break;
+    }
+    roots[nroots] = omen_abspath(disp);
+    if (!roots[nroots]) {
+      free(disp);
+      s = OMEN_ENOMEM;
+      break;
+    }
+    nroots++;
+    if (S_ISDIR(st.st_mode))
+      s = walk(&r, disp, 0);
+    else if (omen_lang_of_path(disp))
+      s = add_file(&r, disp);
+    else if (opt->log)
+      fprintf(opt->log, "omen: %s: not a Go, C or C++ source file, skipped\n", disp);
+    free(disp);
+  }
+  /* compile database entries under the roots become units; walked C files take their flags */
+  for (size_t i = 0; i < db.n && s == OMEN_OK; i++) {
+    if (!omen_lang_of_path(db.v[i].abs) || !in_roots(opt, roots, nroots, db.v[i].abs))
+      continue;
+    char *disp = relative_to_cwd(db.v[i].abs);
+    if (!disp) {
+      s = OMEN_ENOMEM;
+      break;
+    }
+    s = add_file(&r, disp);
+    free(disp);
+  }
+  for (size_t i = 0; i < r.js.n && s == OMEN_OK; i++) {
+    job *j = &r.js.v[i];
+    if (j->lang == OMEN_LANG_GO)
+      continue;
+    char *abs = omen_abspath(j->files[0]);
+    if (!abs) {
+      s = OMEN_ENOMEM;
+      break;
+    }
+    const cmd *c = NULL;
+    for (size_t k = 0; k < db.n && !c; k++)
+      if (strcmp(db.v[k].abs, abs) == 0)
+        c = &db.v[k];
+    free(abs);
+    if (c) {
+      for (size_t k = 0; k < c->nargs && s == OMEN_OK; k++)
+        if (!push_str(&j->args, &j->nargs, c->args[k]))
+          s = OMEN_ENOMEM;
+    } else {
+      s = default_args(j);
+    }
+  }
+  compdb_free(&db);
+  for (size_t i = 0; i < nroots; i++)
+    free(roots[i]);
+  free(roots);
+  if (s == OMEN_ELIMIT)
+    snprintf(err, errlen, "more than %d source files; name fewer paths", MAX_WALK_FILES);
+
+  /* run: jobs sorted by first path so the output and its order do not depend on -j */
+  if (s == OMEN_OK) {
+    unsigned nj = opt->jobs;
+    if (nj == 0) {
+      long c = sysconf(_SC_NPROCESSORS_ONLN);
+      nj = c > 0 ? (unsigned)c : 1;
+    }
+    if (nj > r.js.n)
+      nj = r.js.n ? (unsigned)r.js.n : 1;
+    if (nj > 256)
+      nj = 256;
+    pthread_mutex_init(&r.mu, NULL);
+    pthread_t *th = calloc(nj, sizeof *th);
+    if (!th)
+      s = OMEN_ENOMEM;
+    unsigned started = 0;
+    for (unsigned i = 1; th && i < nj; i++) {
+      if (pthread_create(&th[i], NULL, work, &r) != 0)
+        break;
+      started++;
+    }
+    if (th)
+      work(&r);
+    for (unsigned i = 1; i <= started; i++)
+      pthread_join(th[i], NULL);
+    free(th);
+    pthread_mutex_destroy(&r.mu);
+  }
+
+  /* aggregate */
+  size_t total = 0, nsnap = 0;
+  for (size_t i = 0; i < r.js.n; i++) {
+    job *j = &r.js.v[i];
+    if (s == OMEN_OK && j->status != OMEN_OK) {
+      s = j->status;
+      if (j->err[0])
+        snprintf(err, errlen, "%s", j->err);
+    }
+    total += j->ndiags;
+    nsnap += j->nsnaps;
+    res->nfiles += j->nfiles;
+  }
+  res->nunits = r.js.n;
+  if (s == OMEN_OK) {
+    res->diags = calloc(total + 1, sizeof *res->diags);
+    res->snapshots = calloc(nsnap + 1, sizeof *res->snapshots);
+    if (!res->diags || !res->snapshots)
+      s = OMEN_ENOMEM;
+  }
+  for (size_t i = 0; i < r.js.n; i++) {
+    job *j = &r.js.v[i];
+    if (s == OMEN_OK) {
+      memcpy(res->diags + res->ndiags, j->diags, j->ndiags * sizeof *j->diags);
+      res->ndiags += j->ndiags;
+      j->ndiags = 0;
+      memcpy(res->snapshots + res->nsnapshots, j->snaps, j->nsnaps * sizeof *j->snaps);
+      res->nsnapshots += j->nsnaps;
+      j->nsnaps = 0;
+    }
+    free_job(j);
+  }
+  free(r.js.v);
+  free(r.order);
+  free(r.enabled);
+  if (s != OMEN_OK) {
+    if (!err[0])
+      snprintf(err, errlen, "%s", omen_status_str(s));
+    omen_result_free(res);
+    return s;
+  }
+  omen_diags_sort_dedupe(res->diags, &res->ndiags);
+  qsort(res->snapshots, res->nsnapshots, sizeof *res->snapshots, cmp_snap);
+  size_t o = 0;
+  for (size_t i = 0; i < res->nsnapshots; i++) {
+    if (o > 0 && strcmp(res->snapshots[o - 1].path, res->snapshots[i].path) == 0) {
+      free(res->snapshots[i].path);
+      free(res->snapshots[i].text);
+      continue;
+    }
+    res->snapshots[o++] = res->snapshots[i];
+  }
+  res->nsnapshots = o;
+  for (size_t i = 0; i < res->ndiags; i++)
+    res->count[res->diags[i].severity]++;
+  return OMEN_OK;
+}

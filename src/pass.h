@@ -1,0 +1,62 @@
+/* pass.h - the only door between an analyzer and the engine: unit contents, results, reports. */
+#ifndef OMEN_PASS_H
+#define OMEN_PASS_H
+
+#include <clang-c/Index.h>
+#include <stdarg.h>
+#include <tree_sitter/api.h>
+
+#include "arena.h"
+#include "omen.h"
+
+/* A parsed Go file of the unit. Owned by the unit, do not free. */
+typedef struct omen_go_file {
+  const omen_file *file;
+  TSTree *tree;
+  TSNode root;
+} omen_go_file;
+
+/* Which analyzer this pass runs and the unit's language (one OMEN_LANG_* bit). */
+const omen_analyzer *omen_pass_analyzer(const omen_pass *p);
+unsigned omen_pass_lang(const omen_pass *p);
+
+/* Per-unit arena for results and scratch data. Owned by the unit, do not free. */
+omen_arena *omen_pass_arena(omen_pass *p);
+
+/* Result of a required analyzer (must be listed in requires); NULL if it produced none. */
+void *omen_pass_result(omen_pass *p, const omen_analyzer *dep);
+
+/* Go units: the files of one package (one directory, one package clause). */
+size_t omen_pass_go_nfiles(const omen_pass *p);
+const omen_go_file *omen_pass_go_file(const omen_pass *p, size_t i);
+const char *omen_pass_go_package(const omen_pass *p); /* package name */
+const char *omen_pass_go_dir(const omen_pass *p);     /* directory as shown to users */
+const TSLanguage *omen_go_language(void);
+
+/* C/C++ units: one translation unit; only its main file is reported on. */
+CXTranslationUnit omen_pass_c_tu(const omen_pass *p);
+const omen_file *omen_pass_c_file(const omen_pass *p);
+/* Is this cursor location in the main file? If so, *off gets its byte offset. */
+bool omen_pass_c_in_main(const omen_pass *p, CXSourceLocation loc, uint32_t *off);
+
+/* Reporting. All return NULL (and the pass records OMEN_ENOMEM) when memory runs out; every
+ * builder call accepts a NULL handle and does nothing, so analyzers need not check. */
+omen_diag *omen_pass_report(omen_pass *p, const omen_rule *rule, const omen_file *f, uint32_t start,
+                            uint32_t end, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+void omen_diag_add_related(omen_pass *p, omen_diag *d, const omen_file *f, uint32_t start, uint32_t end,
+                           const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* A fix for d against file f; edits are added with omen_fix_add_edit. */
+omen_fix *omen_diag_add_fix(omen_pass *p, omen_diag *d, const omen_file *f, omen_applicability a,
+                            const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void omen_fix_add_edit(omen_pass *p, omen_fix *fx, uint32_t start, uint32_t end, const char *text);
+
+/* Helpers for tree-sitter analyzers. */
+static inline uint32_t omen_ts_start(TSNode n) { return ts_node_start_byte(n); }
+static inline uint32_t omen_ts_end(TSNode n) { return ts_node_end_byte(n); }
+/* Copy of the node's source text in the pass arena ("" on failure). */
+const char *omen_pass_node_text(omen_pass *p, const omen_file *f, TSNode n);
+/* Does the node's text equal s exactly? (no allocation) */
+bool omen_node_text_eq(const omen_file *f, TSNode n, const char *s);
+
+#endif

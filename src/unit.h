@@ -1,0 +1,44 @@
+/* unit.h - the engine's private view of a unit under analysis (a Go package or a C/C++ TU). */
+#ifndef OMEN_UNIT_H
+#define OMEN_UNIT_H
+
+#include "pass.h"
+
+typedef struct omen_range {
+  uint32_t start, end;
+} omen_range;
+
+typedef struct omen_unit {
+  unsigned lang;
+  omen_arena *arena;
+  /* Go */
+  const char *dir, *pkg;
+  omen_go_file *gofiles;
+  size_t ngofiles;
+  omen_range **bad;  /* per Go file: top-level declarations containing syntax errors */
+  size_t *nbad;
+  /* C/C++ */
+  CXTranslationUnit tu;
+  const omen_file *cfile;
+  CXFile cxmain;
+  /* analysis */
+  const omen_analyzer *const *order;
+  size_t norder;
+  void **results;
+  omen_diag **diags; /* each malloc'd */
+  size_t ndiags, capdiags;
+  omen_status status;
+} omen_unit;
+
+struct omen_pass {
+  omen_unit *u;
+  const omen_analyzer *a;
+};
+
+/* Runs the analyzers of u->order that apply to u->lang (enabled: parallel to order). */
+omen_status omen_unit_run(omen_unit *u, const bool *enabled);
+/* Appends an engine diagnostic (read/syntax/compile errors) to u. */
+omen_diag *omen_unit_report(omen_unit *u, const omen_rule *rule, const omen_file *f, uint32_t start,
+                            uint32_t end, const char *msg);
+
+#endif
