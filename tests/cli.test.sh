@@ -1,0 +1,136 @@
+#!/bin/sh
+# cli.test.sh - end-to-end checks of `omen check` as users run it: walking, skipping, exit codes,
+# bad input (binary, huge, FIFO, invalid UTF-8, syntax errors, broken compile databases), -j.
+# usage: sh cli.test.sh OMEN SOURCE_DIR BUILD_DIR
+set -u
+OMEN=$1
+SRC=$2
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+expect_rc() { # want_rc description command...
+  want=$1; what=$2; shift 2
+  "$@" >"$T/out" 2>"$T/err"
+  rc=$?
+  if [ "$rc" -eq "$want" ]; then ok; else bad "$what: exit $rc, want $want"; cat "$T/err" >&2; fi
+}
+has() { # file pattern description
+  if grep -q -- "$2" "$1"; then ok; else bad "$3: no '$2' in output"; sed 's/^/  | /' "$1" >&2; fi
+}
+hasnt() {
+  if grep -q -- "$2" "$1"; then bad "$3: unexpected '$2'"; sed 's/^/  | /' "$1" >&2; else ok; fi
+}
+
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+mkdir -p "$T/p/sub" "$T/p/vendor/v" "$T/p/testdata" "$T/p/node_modules/m" "$T/p/.hidden" "$T/p/gen"
+for d in sub vendor/v testdata node_modules/m .hidden gen; do
+  printf 'package x\n\nimport "net/http"\n\nfunc F() { http.Get("http://example.com") }\n' >"$T/p/$d/a.go"
+done
+printf 'package main\n\nfunc main() {}\n' >"$T/p/clean.go"
+
+cd "$T/p" || exit 2
+
+# a clean package: exit 0, summary line
+mkdir -p "$T/clean" && cp clean.go "$T/clean/"
+expect_rc 0 "clean tree" "$OMEN" check "$T/clean"
+has "$T/out" "no findings" "summary of a clean run"
+
+# skipping: vendor, testdata, node_modules, hidden dirs are not walked; --exclude works
+"$OMEN" check --format json . >"$T/json" 2>/dev/null
+for d in vendor testdata node_modules .hidden; do hasnt "$T/json" "\"$d/" "walk skips $d"; done
+has "$T/json" '"sub/a.go"' "walk finds sub/a.go"
+has "$T/json" '"gen/a.go"' "walk finds gen/a.go"
+"$OMEN" check --format json --exclude 'gen' --exclude '*/nothing/*' . >"$T/json" 2>/dev/null
+hasnt "$T/json" '"gen/a.go"' "--exclude gen"
+has "$T/json" '"sub/a.go"' "--exclude leaves others"
+"$OMEN" check --format json ./... >"$T/json2" 2>/dev/null
+"$OMEN" check --format json . >"$T/json3" 2>/dev/null
+if cmp -s "$T/json2" "$T/json3"; then ok; else bad "./... differs from ."; fi
+"$OMEN" check --format json sub/... >"$T/json4" 2>/dev/null
+has "$T/json4" '"sub/a.go"' "sub/... walks sub"
+hasnt "$T/json4" '"gen/a.go"' "sub/... stays in sub"
+# a directory named explicitly is analyzed even if it would be skipped in a walk
+"$OMEN" check --format json testdata >"$T/json5" 2>/dev/null
+has "$T/json5" '"testdata/a.go"' "explicit testdata dir"
+
+# exit codes and --fail-on
+expect_rc 1 "findings at warning" "$OMEN" check sub
+expect_rc 0 "--fail-on error ignores warnings" "$OMEN" check --fail-on error sub
+expect_rc 2 "unknown flag" "$OMEN" check --no-such-flag
+expect_rc 2 "bad --fail-on" "$OMEN" check --fail-on loud sub
+expect_rc 2 "bad --format" "$OMEN" check --format xml sub
+expect_rc 2 "bad -j" "$OMEN" check -j 0 sub
+expect_rc 2 "missing path" "$OMEN" check does-not-exist
+has "$T/err" "does-not-exist" "missing path is named"
+expect_rc 2 "unknown analyzer" "$OMEN" check --enable nope sub
+has "$T/err" "unknown analyzer 'nope'" "unknown analyzer is named"
+expect_rc 2 "disabling a required analyzer" "$OMEN" check --disable go-inspect sub
+has "$T/err" "cannot disable go-inspect" "names the required analyzer"
+expect_rc 0 "disabling the reporting analyzer" "$OMEN" check --disable go-http-timeout sub
+expect_rc 0 "--enable another family only" "$OMEN" check --enable c-thread-join sub
+expect_rc 2 "unknown command" "$OMEN" frobnicate
+expect_rc 0 "--version" "$OMEN" check --version
+has "$T/out" "omen " "version printed"
+expect_rc 0 "--help" "$OMEN" --help
+has "$T/out" "usage: omen" "help printed"
+
+# --output writes the file
+expect_rc 1 "--output" "$OMEN" check --format json -o "$T/report.json" sub
+has "$T/report.json" '"diagnostics"' "report written to --output"
+
+# bad input: binary, huge, FIFO, invalid UTF-8, syntax errors; the run goes on
+mkdir -p "$T/badin"
+cd "$T/badin" || exit 2
+printf 'package b\n\000\001\002' >binary.go
+head -c 9000000 /dev/zero | tr '\0' 'a' >huge.go
+mkfifo fifo.go
+printf 'package b\n\n// caf\351 \377\376\nfunc G() {}\n' >latin1.go
+printf 'package b\n\nfunc broken( {\n' >broken.go
+printf 'package b\n\nimport "net/http"\n\nfunc H() { http.Get("x") }\n' >real.go
+expect_rc 1 "bad input does not stop the run" "$OMEN" check -j 2 . fifo.go
+has "$T/out" "binary.go:1:1: error: .*binary" "binary file reported"
+has "$T/out" "huge.go:1:1: error: .*too large" "huge file reported"
+has "$T/out" "fifo.go:1:1: error: .*not a regular file" "FIFO reported"
+has "$T/out" "broken.go:3:.*omen/syntax-error" "syntax error reported"
+has "$T/err" "binary.go" "stderr mentions the skipped file"
+hasnt "$T/out" "latin1.go" "invalid UTF-8 in a comment is fine"
+expect_rc 1 "quiet keeps stderr clean" "$OMEN" check -q .
+if [ -s "$T/err" ]; then bad "-q still wrote to stderr"; else ok; fi
+
+# C: a broken compile database is a clear usage error; a good one is used
+mkdir -p "$T/cdb" && cd "$T/cdb" || exit 2
+printf 'int main(void) { return 0; }\n' >m.c
+printf '[{"directory": "%s", "file": "m.c", "command": "cc -c' "$T/cdb" >compile_commands.json
+expect_rc 2 "broken compile_commands.json" "$OMEN" check .
+has "$T/err" "compile_commands.json cannot be loaded" "broken compile db message"
+expect_rc 2 "-p without a database" "$OMEN" check -p "$T" m.c
+printf '[{"directory": "%s", "file": "m.c", "command": "cc -DFOO=1 -Iinc -c m.c"}]\n' "$T/cdb" >compile_commands.json
+mkdir -p inc && printf '#define BAR 2\n' >inc/bar.h
+printf '#include "bar.h"\nint main(void) { return FOO + BAR; }\n' >m.c
+expect_rc 0 "compile db flags are used (include path, define)" "$OMEN" check .
+hasnt "$T/out" "compile-error" "no compile error with the database's flags"
+rm compile_commands.json
+expect_rc 1 "without the database the same file has compile errors" "$OMEN" check .
+has "$T/out" "omen/compile-error" "compile error reported"
+
+# output does not depend on -j
+cd "$T/p" || exit 2
+"$OMEN" check --format json -j 1 . >"$T/j1" 2>/dev/null
+"$OMEN" check --format json -j 4 . >"$T/j4" 2>/dev/null
+if cmp -s "$T/j1" "$T/j4"; then ok; else bad "-j 1 and -j 4 differ"; fi
+
+# omen analyzers / rules
+expect_rc 0 "analyzers" "$OMEN" analyzers
+has "$T/out" "go-http-timeout" "analyzers lists go-http-timeout"
+"$OMEN" analyzers | awk '{print $1}' | grep -n -e '^go-inspect$' -e '^go-http-timeout$' | cut -d: -f2 | tr '\n' ' ' >"$T/ord"
+has "$T/ord" "go-inspect go-http-timeout" "base analyzer listed before its dependent"
+expect_rc 0 "rules" "$OMEN" rules
+has "$T/out" "missing-timeout/http-no-timeout" "rules lists http-no-timeout"
+has "$T/out" "thread-leak/thread-not-joined" "rules lists thread-not-joined"
+"$OMEN" rules --markdown >"$T/rules.md"
+if cmp -s "$T/rules.md" "$SRC/docs/rules.md"; then ok; else bad "docs/rules.md is stale: regenerate with 'omen rules --markdown > docs/rules.md'"; fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
