@@ -25,6 +25,7 @@ typedef struct job {
   size_t nfiles;
   char **args;   /* C: compiler arguments (without the source file) */
   size_t nargs;
+  size_t cost; /* rough work estimate: bytes to parse (C adds its headers' guess) */
   /* output */
   omen_diag *diags;
   size_t ndiags;
@@ -172,6 +173,8 @@ static omen_status add_file(run *r, const char *path) {
   unsigned lang = omen_lang_of_path(path);
   if (!lang)
     return OMEN_OK;
+  struct stat st;
+  size_t size = stat(path, &st) == 0 ? (size_t)st.st_size : 0;
   if (r->nfiles++ > MAX_WALK_FILES)
     return OMEN_ELIMIT;
   if (lang == OMEN_LANG_GO) {
@@ -186,6 +189,7 @@ static omen_status add_file(run *r, const char *path) {
         return OMEN_OK;
     if (!j || !push_str(&j->files, &j->nfiles, path))
       return OMEN_ENOMEM;
+    j->cost += size;
     return OMEN_OK;
   }
   for (size_t i = 0; i < r->js.n; i++) /* the same TU named twice */
@@ -195,9 +199,18 @@ static omen_status add_file(run *r, const char *path) {
   if (!j)
     return OMEN_ENOMEM;
   j->lang = lang;
+  j->cost = size + (1u << 20);
   if (!push_str(&j->files, &j->nfiles, path))
     return OMEN_ENOMEM;
   return OMEN_OK;
+}
+
+/* Largest first, so no worker is left with a big unit at the end; output order is restored later. */
+static int cmp_cost(const void *a, const void *b) {
+  const job *x = a, *y = b;
+  if (x->cost != y->cost)
+    return x->cost > y->cost ? -1 : 1;
+  return strcmp(x->files[0], y->files[0]);
 }
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
@@ -1007,8 +1020,10 @@ omen_status omen_check(const omen_options *opt, omen_reader *reader, omen_result
   if (s == OMEN_ELIMIT)
     snprintf(err, errlen, "more than %d source files; name fewer paths", MAX_WALK_FILES);
 
-  /* run: jobs sorted by first path so the output and its order do not depend on -j */
+  /* run; the output is sorted afterwards, so it does not depend on -j or on scheduling */
   if (s == OMEN_OK) {
+    if (r.js.n > 1)
+      qsort(r.js.v, r.js.n, sizeof *r.js.v, cmp_cost);
     unsigned nj = opt->jobs;
     if (nj == 0) {
       long c = sysconf(_SC_NPROCESSORS_ONLN);
