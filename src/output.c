@@ -126,7 +126,9 @@ cJSON *omen_jw_obj(omen_jw *w, cJSON *parent, const char *key) {
   return jw_add(w, parent, key, cJSON_CreateObject());
 }
 
-cJSON *omen_jw_arr(omen_jw *w, cJSON *parent, const char *key) { return jw_add(w, parent, key, cJSON_CreateArray()); }
+cJSON *omen_jw_arr(omen_jw *w, cJSON *parent, const char *key) {
+  return jw_add(w, parent, key, cJSON_CreateArray());
+}
 
 void omen_jw_str(omen_jw *w, cJSON *parent, const char *key, const char *s) {
   char *clean = omen_utf8_clean(s);

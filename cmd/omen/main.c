@@ -306,9 +306,12 @@ static int cmd_check(int argc, char **argv) {
         const omen_fix_outcome *o = &rep.files[i];
         if (o->error)
           fprintf(stderr, "omen: %s: not fixed: %s\n", o->path, o->error);
+        else if (!quiet && o->skipped)
+          fprintf(stderr, "omen: %s: applied %zu fix%s, skipped %zu (overlapping another fix, or the result "
+                          "would not parse)\n",
+                  o->path, o->applied, o->applied == 1 ? "" : "es", o->skipped);
         else if (!quiet)
-          fprintf(stderr, "omen: %s: applied %zu fix%s%s\n", o->path, o->applied, o->applied == 1 ? "" : "es",
-                  o->skipped ? " (some skipped: they overlap others)" : "");
+          fprintf(stderr, "omen: %s: applied %zu fix%s\n", o->path, o->applied, o->applied == 1 ? "" : "es");
       }
       omen_fix_report_free(&rep);
     }
