@@ -1074,10 +1074,12 @@ omen_status omen_check(const omen_options *opt, omen_reader *reader, omen_result
   for (size_t i = 0; i < r.js.n; i++) {
     job *j = &r.js.v[i];
     if (s == OMEN_OK) {
-      memcpy(res->diags + res->ndiags, j->diags, j->ndiags * sizeof *j->diags);
+      if (j->ndiags)
+        memcpy(res->diags + res->ndiags, j->diags, j->ndiags * sizeof *j->diags);
       res->ndiags += j->ndiags;
       j->ndiags = 0;
-      memcpy(res->snapshots + res->nsnapshots, j->snaps, j->nsnaps * sizeof *j->snaps);
+      if (j->nsnaps)
+        memcpy(res->snapshots + res->nsnapshots, j->snaps, j->nsnaps * sizeof *j->snaps);
       res->nsnapshots += j->nsnaps;
       j->nsnaps = 0;
     }

@@ -111,7 +111,8 @@ omen_status omen_reader_set_overlay(omen_reader *r, const char *path, const char
     free(abs);
     return OMEN_ENOMEM;
   }
-  memcpy(copy, text, len);
+  if (len)
+    memcpy(copy, text, len);
   copy[len] = '\0';
   overlay *o = find_overlay(r, abs);
   if (o) {
