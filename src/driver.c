@@ -32,6 +32,7 @@ typedef struct job {
   omen_snapshot *snaps;
   size_t nsnaps;
   omen_status status;
+  size_t ngenerated;
   char err[512];
 } job;
 
@@ -553,6 +554,11 @@ static omen_status run_go(run *r, worker *w, job *j) {
       report_read_error(j, &eu, j->files[i], why, r->opt->log);
       continue;
     }
+    if (!r->opt->include_generated && omen_go_generated(f->text, f->len)) {
+      j->ngenerated++;
+      omen_file_free(f);
+      continue;
+    }
     TSTree *t = ts_parser_parse_string(w->parser, NULL, f->text, f->len);
     if (!t) {
       report_read_error(j, &eu, j->files[i], "tree-sitter could not parse it", r->opt->log);
@@ -1062,7 +1068,8 @@ omen_status omen_check(const omen_options *opt, omen_reader *reader, omen_result
     }
     total += j->ndiags;
     nsnap += j->nsnaps;
-    res->nfiles += j->nfiles;
+    res->nfiles += j->nfiles - j->ngenerated;
+    res->ngenerated += j->ngenerated;
   }
   res->nunits = r.js.n;
   if (s == OMEN_OK) {

@@ -19,6 +19,7 @@ typedef struct omen_options {
   unsigned jobs;          /* 0: number of cores */
   const char *compdb_dir; /* -p: where compile_commands.json lives; NULL: look in . and build/ */
   FILE *log;              /* where unreadable/unparsable files are mentioned; NULL: silent */
+  bool include_generated; /* analyze Go files marked "Code generated ... DO NOT EDIT." too */
 } omen_options;
 
 /* The original text of a file that a fix edits, as it was when analyzed. */
@@ -35,6 +36,7 @@ typedef struct omen_result {
   omen_snapshot *snapshots; /* sorted by path */
   size_t nsnapshots;
   size_t nunits, nfiles;
+  size_t ngenerated; /* generated Go files left out */
 } omen_result;
 
 /* Runs the check. On OMEN_OK *res is filled (free with omen_result_free). Failing to read or parse

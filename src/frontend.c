@@ -85,3 +85,21 @@ int omen_syntax_errors(const char *path, const char *text, size_t len) {
   }
   return -1;
 }
+
+bool omen_go_generated(const char *text, size_t len) {
+  const char *p = text, *end = text + len;
+  while (p < end) {
+    const char *eol = memchr(p, '\n', (size_t)(end - p));
+    size_t n = (size_t)((eol ? eol : end) - p);
+    if (n && p[n - 1] == '\r')
+      n--;
+    if (n >= 8 && memcmp(p, "package ", 8) == 0)
+      return false;
+    if (n >= 31 && memcmp(p, "// Code generated ", 18) == 0 && memcmp(p + n - 13, " DO NOT EDIT.", 13) == 0)
+      return true;
+    if (!eol)
+      break;
+    p = eol + 1;
+  }
+  return false;
+}

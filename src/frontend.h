@@ -13,4 +13,8 @@ unsigned omen_lang_of_path(const char *path);
  * C/C++: libclang error diagnostics with default flags). -1 when it cannot be parsed at all. */
 int omen_syntax_errors(const char *path, const char *text, size_t len);
 
+/* Is this Go source generated? The convention (go help generate): a line
+ * "// Code generated ... DO NOT EDIT." before the package clause. */
+bool omen_go_generated(const char *text, size_t len);
+
 #endif

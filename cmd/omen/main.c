@@ -33,6 +33,7 @@ static const char usage_text[] =
     "  --diff                     print the fixes as a unified diff instead of a report\n"
     "  --fix                      apply safe fixes\n"
     "  --unsafe-fixes             with --fix or --diff, also use unsafe fixes\n"
+    "  --include-generated        also analyze Go files marked \"Code generated ... DO NOT EDIT.\"\n"
     "  -q, --quiet                no summary line, no messages about skipped files\n"
     "  --version, --help\n"
     "\n"
@@ -150,13 +151,26 @@ static int cmd_rules(int argc, char **argv) {
 }
 
 static int cmd_check(int argc, char **argv) {
-  enum { O_FORMAT = 256, O_ENABLE, O_DISABLE, O_EXCLUDE, O_FAILON, O_DIFF, O_FIX, O_UNSAFE, O_VERSION, O_HELP };
+  enum {
+    O_FORMAT = 256,
+    O_ENABLE,
+    O_DISABLE,
+    O_EXCLUDE,
+    O_FAILON,
+    O_DIFF,
+    O_FIX,
+    O_UNSAFE,
+    O_GENERATED,
+    O_VERSION,
+    O_HELP
+  };
   static const struct option longopts[] = {
       {"format", required_argument, NULL, O_FORMAT},   {"output", required_argument, NULL, 'o'},
       {"enable", required_argument, NULL, O_ENABLE},   {"disable", required_argument, NULL, O_DISABLE},
       {"exclude", required_argument, NULL, O_EXCLUDE}, {"fail-on", required_argument, NULL, O_FAILON},
       {"diff", no_argument, NULL, O_DIFF},             {"fix", no_argument, NULL, O_FIX},
       {"unsafe-fixes", no_argument, NULL, O_UNSAFE},   {"quiet", no_argument, NULL, 'q'},
+      {"include-generated", no_argument, NULL, O_GENERATED},
       {"version", no_argument, NULL, O_VERSION},       {"help", no_argument, NULL, O_HELP},
       {NULL, 0, NULL, 0},
   };
@@ -164,7 +178,7 @@ static int cmd_check(int argc, char **argv) {
   const char *output = NULL;
   strv enable = {0}, disable = {0}, exclude = {0};
   omen_severity fail_on = OMEN_SEV_WARNING;
-  bool diff = false, fix = false, unsafe = false, quiet = false;
+  bool diff = false, fix = false, unsafe = false, quiet = false, generated = false;
   long jobs = 0;
   const char *compdb = NULL;
   int c, rc = EXIT_TROUBLE;
@@ -211,6 +225,9 @@ static int cmd_check(int argc, char **argv) {
     case 'q':
       quiet = true;
       break;
+    case O_GENERATED:
+      generated = true;
+      break;
     case 'j': {
       char *end;
       jobs = strtol(optarg, &end, 10);
@@ -256,6 +273,7 @@ static int cmd_check(int argc, char **argv) {
     opt.jobs = (unsigned)jobs;
     opt.compdb_dir = compdb;
     opt.log = quiet ? NULL : stderr;
+    opt.include_generated = generated;
     omen_reader *reader = omen_reader_new(0);
     if (!reader)
       goto oom;
