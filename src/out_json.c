@@ -66,6 +66,7 @@ omen_status omen_write_json(FILE *out, const omen_result *r, const omen_output_o
   omen_jw_str(&w, tool, "version", OMEN_VERSION);
   cJSON *sum = omen_jw_obj(&w, root, "summary");
   omen_jw_num(&w, sum, "files", (double)r->nfiles);
+  omen_jw_num(&w, sum, "generatedFilesLeftOut", (double)r->ngenerated);
   omen_jw_num(&w, sum, "units", (double)r->nunits);
   omen_jw_num(&w, sum, "errors", (double)r->count[OMEN_SEV_ERROR]);
   omen_jw_num(&w, sum, "warnings", (double)r->count[OMEN_SEV_WARNING]);

@@ -84,7 +84,10 @@ omen_status omen_write_text(FILE *out, const omen_result *r, const omen_output_o
               r->count[OMEN_SEV_ERROR], plural(r->count[OMEN_SEV_ERROR], "error", "errors"),
               r->count[OMEN_SEV_WARNING], plural(r->count[OMEN_SEV_WARNING], "warning", "warnings"),
               r->count[OMEN_SEV_NOTE], plural(r->count[OMEN_SEV_NOTE], "note", "notes"));
-    fprintf(out, " in %zu %s\n", r->nfiles, plural(r->nfiles, "file", "files"));
+    fprintf(out, " in %zu %s", r->nfiles, plural(r->nfiles, "file", "files"));
+    if (r->ngenerated)
+      fprintf(out, " (%zu generated %s left out)", r->ngenerated, plural(r->ngenerated, "file", "files"));
+    fputc('\n', out);
   }
   if (fflush(out) != 0 || ferror(out))
     return OMEN_EIO;
