@@ -115,6 +115,28 @@ rm compile_commands.json
 expect_rc 1 "without the database the same file has compile errors" "$OMEN" check .
 has "$T/out" "omen/compile-error" "compile error reported"
 
+# fixes end to end on the demo: --diff | patch -p1 equals --fix; safe-only changes nothing here;
+# the fixed tree is gofmt-clean, compiles, and no longer gets the fixed findings
+mkdir -p "$T/fixa" "$T/fixb"
+cp -r "$SRC/examples/demo/." "$T/fixa/"
+cp -r "$SRC/examples/demo/." "$T/fixb/"
+cd "$T/fixa" || exit 2
+before=$("$OMEN" check --format json . 2>/dev/null | grep -c '"rule":')
+"$OMEN" check -q --fix . >/dev/null 2>&1
+if diff -r "$SRC/examples/demo" "$T/fixa" >/dev/null; then ok; else bad "--fix without --unsafe-fixes applied an unsafe fix"; fi
+"$OMEN" check --fix --unsafe-fixes . >/dev/null 2>"$T/err"
+has "$T/err" "applied" "--fix reports what it changed" 
+cd "$T/fixb" || exit 2
+"$OMEN" check --diff --unsafe-fixes . >"$T/patch" 2>/dev/null
+if patch -s -p1 <"$T/patch" && diff -r "$T/fixa" "$T/fixb" >/dev/null; then ok; else bad "--diff | patch -p1 differs from --fix"; fi
+has "$T/patch" "Client{Timeout: 30 \* time.Second}" "diff adds the timeout"
+has "$T/patch" "+  pthread_detach(t);" "diff detaches the thread"
+if [ -z "$(gofmt -l "$T/fixa")" ]; then ok; else bad "fixed Go is not gofmt-clean"; fi
+if cc -fsyntax-only "$T/fixa/worker/pool.c"; then ok; else bad "fixed C does not compile"; fi
+cd "$T/fixa" || exit 2
+after=$("$OMEN" check --format json . 2>/dev/null | grep -c '"rule":')
+if [ "$before" -eq 3 ] && [ "$after" -eq 1 ]; then ok; else bad "findings before/after --fix: $before/$after, want 3/1"; fi
+
 # output does not depend on -j
 cd "$T/p" || exit 2
 "$OMEN" check --format json -j 1 . >"$T/j1" 2>/dev/null
