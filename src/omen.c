@@ -64,6 +64,24 @@ void omen_diag_clear(omen_diag *d) {
   memset(d, 0, sizeof *d);
 }
 
+uint32_t omen_utf8_step(const unsigned char *s, size_t avail, uint32_t *units) {
+  unsigned char c = s[0];
+  uint32_t n = 1;
+  if (c >= 0xF0 && c <= 0xF4)
+    n = 4;
+  else if (c >= 0xE0)
+    n = 3;
+  else if (c >= 0xC2 && c < 0xE0)
+    n = 2;
+  bool ok = n <= avail;
+  for (uint32_t k = 1; ok && k < n; k++)
+    ok = (s[k] & 0xC0) == 0x80;
+  if (!ok)
+    n = 1;
+  *units = n == 4 ? 2 : 1;
+  return n;
+}
+
 omen_pos omen_file_pos(const omen_file *f, uint32_t off) {
   omen_pos p = {1, 1, 1};
   if (!f || !f->lines || f->nlines == 0)
@@ -86,21 +104,9 @@ omen_pos omen_file_pos(const omen_file *f, uint32_t off) {
   uint32_t units = 0;
   const unsigned char *s = (const unsigned char *)f->text;
   for (uint32_t i = start; i < off;) {
-    unsigned char c = s[i];
-    uint32_t n = 1;
-    if (c >= 0xF0 && c <= 0xF4)
-      n = 4;
-    else if (c >= 0xE0)
-      n = 3;
-    else if (c >= 0xC2 && c < 0xE0)
-      n = 2;
-    bool ok = i + n <= off;
-    for (uint32_t k = 1; ok && k < n; k++)
-      ok = (s[i + k] & 0xC0) == 0x80;
-    if (!ok)
-      n = 1;
-    units += (n == 4) ? 2 : 1;
-    i += n;
+    uint32_t u;
+    i += omen_utf8_step(s + i, off - i, &u);
+    units += u;
   }
   p.col16 = units + 1;
   return p;

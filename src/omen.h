@@ -104,6 +104,10 @@ typedef struct omen_file {
   bool is_test;         /* Go: *_test.go */
 } omen_file;
 
+/* Length in bytes of the UTF-8 sequence at s (avail bytes readable); an invalid byte counts as
+ * a sequence of 1. Sets *units to the UTF-16 code units it stands for (1 or 2). */
+uint32_t omen_utf8_step(const unsigned char *s, size_t avail, uint32_t *units);
+
 /* Position of byte offset off in f (clamped to the file). */
 omen_pos omen_file_pos(const omen_file *f, uint32_t off);
 

@@ -131,21 +131,9 @@ static uint32_t utf16_units(sarif *s, const omen_snapshot *snap, uint32_t off) {
   const unsigned char *t = (const unsigned char *)snap->text;
   uint32_t i = s->cache_byte, units = s->cache_units;
   while (i < off) {
-    unsigned char c = t[i];
-    uint32_t n = 1;
-    if (c >= 0xF0 && c <= 0xF4)
-      n = 4;
-    else if (c >= 0xE0)
-      n = 3;
-    else if (c >= 0xC2 && c < 0xE0)
-      n = 2;
-    bool ok = n <= snap->len - i;
-    for (uint32_t k = 1; ok && k < n; k++)
-      ok = (t[i + k] & 0xC0) == 0x80;
-    if (!ok)
-      n = 1;
-    units += n == 4 ? 2 : 1;
-    i += n;
+    uint32_t u;
+    i += omen_utf8_step(t + i, snap->len - i, &u);
+    units += u;
   }
   s->cache_byte = i;
   s->cache_units = units;
