@@ -7,7 +7,11 @@
 /* Go */
 extern const omen_analyzer omen_go_inspect;      /* base: one walk, sites by kind */
 extern const omen_analyzer omen_go_types;        /* base: package index and type-lite */
+extern const omen_analyzer omen_go_cfg;          /* base: control flow of each function */
+extern const omen_analyzer omen_go_context;      /* base: concurrency context, handlers, contexts in scope */
 extern const omen_analyzer omen_go_http_timeout; /* missing-timeout/http-no-timeout */
+extern const omen_analyzer omen_go_timeouts;     /* missing-timeout: sql, requests, servers, dials, contexts */
+extern const omen_analyzer omen_go_resource_leak; /* resource-leak: rows, bodies, cancel functions */
 
 /* C/C++ */
 extern const omen_analyzer omen_c_inspect;     /* base: one walk, functions and calls */

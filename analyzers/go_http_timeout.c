@@ -47,16 +47,6 @@ static const omen_rule rule_http_no_timeout = {
     .lang = "go",
 };
 
-static bool is(TSNode n, const char *type) {
-  return !ts_node_is_null(n) && strcmp(ts_node_type(n), type) == 0;
-}
-
-static TSNode field(TSNode n, const char *name) {
-  if (ts_node_is_null(n))
-    return n;
-  return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name));
-}
-
 static TSNode null_node(void) {
   TSNode n;
   memset(&n, 0, sizeof n);
@@ -65,15 +55,16 @@ static TSNode null_node(void) {
 
 /* ---------- detection ---------- */
 
-/* Is sel (a DefaultClient selector) the operand of `http.DefaultClient.Timeout = ...`? */
-static bool sets_default_timeout(const omen_file *f, TSNode sel) {
-  TSNode p = ts_node_parent(sel);
-  if (!is(p, "selector_expression") || !omen_node_text_eq(f, field(p, "field"), "Timeout"))
+/* Is sel (a DefaultClient selector site) the operand of `http.DefaultClient.Timeout = ...`? */
+static bool sets_default_timeout(const omen_file *f, const go_site *sel) {
+  TSNode p = sel->parent;
+  if (!go_node_is(p, GO_NODE_SELECTOR_EXPRESSION) ||
+      !omen_node_text_eq(f, go_node_child(p, GO_F_FIELD), "Timeout"))
     return false;
   TSNode list = ts_node_parent(p);
   TSNode asg = ts_node_parent(list);
-  return is(list, "expression_list") && is(asg, "assignment_statement") &&
-         ts_node_eq(field(asg, "left"), list);
+  return go_node_is(list, GO_NODE_EXPRESSION_LIST) && go_node_is(asg, GO_NODE_ASSIGNMENT_STATEMENT) &&
+         ts_node_eq(go_node_child(asg, GO_F_LEFT), list);
 }
 
 static bool is_default_client(const go_types *ty, const go_site *s) {
@@ -87,8 +78,8 @@ static bool package_sets_default_timeout(const go_inspect *ins, const go_types *
   const go_site *const *v;
   size_t n = go_inspect_lookup_name(ins, GO_SITE_SELECTOR, "DefaultClient", &v);
   for (size_t i = 0; i < n; i++)
-    if (!go_inspect_is_test(ins, v[i]) &&
-        sets_default_timeout(go_inspect_file(ins, v[i])->file, v[i]->node) && is_default_client(ty, v[i]))
+    if (!go_inspect_is_test(ins, v[i]) && sets_default_timeout(go_inspect_file(ins, v[i])->file, v[i]) &&
+        is_default_client(ty, v[i]))
       return true;
   return false;
 }
@@ -97,11 +88,11 @@ static bool package_sets_default_timeout(const go_inspect *ins, const go_types *
 static TSNode assigned_name(TSNode value) {
   TSNode list = ts_node_parent(value);
   TSNode stmt = ts_node_parent(list);
-  if (!is(list, "expression_list") || ts_node_is_null(stmt))
+  if (!go_node_is(list, GO_NODE_EXPRESSION_LIST) || ts_node_is_null(stmt))
     return null_node();
-  bool svd = is(stmt, "short_var_declaration"), asg = is(stmt, "assignment_statement"),
-       spec = is(stmt, "var_spec");
-  if (!(svd || asg || spec) || !ts_node_eq(field(stmt, spec ? "value" : "right"), list))
+  bool svd = go_node_is(stmt, GO_NODE_SHORT_VAR_DECLARATION),
+       asg = go_node_is(stmt, GO_NODE_ASSIGNMENT_STATEMENT), spec = go_node_is(stmt, GO_NODE_VAR_SPEC);
+  if (!(svd || asg || spec) || !ts_node_eq(go_node_child(stmt, spec ? GO_F_VALUE : GO_F_RIGHT), list))
     return null_node();
   uint32_t idx = 0, n = ts_node_named_child_count(list);
   while (idx < n && !ts_node_eq(ts_node_named_child(list, idx), value))
@@ -112,24 +103,24 @@ static TSNode assigned_name(TSNode value) {
     uint32_t k = 0, nc = ts_node_named_child_count(stmt);
     for (uint32_t i = 0; i < nc; i++) {
       TSNode ch = ts_node_named_child(stmt, i);
-      if (!is(ch, "identifier"))
+      if (!go_node_is(ch, GO_NODE_IDENTIFIER))
         continue;
       if (k++ == idx)
         return ch;
     }
     return null_node();
   }
-  TSNode left = field(stmt, "left");
+  TSNode left = go_node_child(stmt, GO_F_LEFT);
   if (ts_node_named_child_count(left) != n)
     return null_node();
   TSNode id = ts_node_named_child(left, idx);
-  return is(id, "identifier") ? id : null_node();
+  return go_node_is(id, GO_NODE_IDENTIFIER) ? id : null_node();
 }
 
 /* Is `x.Timeout = ...` assigned somewhere in the literal's function (the package, at top level)? */
 static bool timeout_assigned_later(omen_pass *pass, const go_inspect *ins, const go_site *lit) {
   const omen_file *f = go_inspect_file(ins, lit)->file;
-  TSNode value = lit->addr ? ts_node_parent(lit->node) : lit->node;
+  TSNode value = lit->addr ? lit->parent : lit->node;
   TSNode id = assigned_name(value);
   if (ts_node_is_null(id))
     return false;
@@ -144,10 +135,10 @@ static bool timeout_assigned_later(omen_pass *pass, const go_inspect *ins, const
     bool same_scope = ts_node_is_null(lit->func) || (s->file == lit->file && ts_node_eq(s->func, lit->func));
     if (!same_scope || (s->file == lit->file && ts_node_start_byte(s->node) < ts_node_start_byte(lit->node)))
       continue;
-    TSNode list = ts_node_parent(s->node);
+    TSNode list = s->parent;
     TSNode asg = ts_node_parent(list);
-    if (is(list, "expression_list") && is(asg, "assignment_statement") &&
-        ts_node_eq(field(asg, "left"), list))
+    if (go_node_is(list, GO_NODE_EXPRESSION_LIST) && go_node_is(asg, GO_NODE_ASSIGNMENT_STATEMENT) &&
+        ts_node_eq(go_node_child(asg, GO_F_LEFT), list))
       return true;
   }
   return false;
@@ -158,11 +149,11 @@ static bool literal_has_timeout(const omen_file *f, TSNode body) {
   uint32_t n = ts_node_named_child_count(body);
   for (uint32_t i = 0; i < n; i++) {
     TSNode e = ts_node_named_child(body, i);
-    if (is(e, "literal_element"))
+    if (go_node_is(e, GO_NODE_LITERAL_ELEMENT))
       return true; /* positional: every field is given */
-    if (is(e, "keyed_element")) {
-      TSNode k = field(e, "key");
-      if (is(k, "literal_element") && ts_node_named_child_count(k) == 1)
+    if (go_node_is(e, GO_NODE_KEYED_ELEMENT)) {
+      TSNode k = go_node_child(e, GO_F_KEY);
+      if (go_node_is(k, GO_NODE_LITERAL_ELEMENT) && ts_node_named_child_count(k) == 1)
         k = ts_node_named_child(k, 0);
       if (omen_node_text_eq(f, k, "Timeout"))
         return true;
@@ -240,7 +231,7 @@ static bool comment_line_between(const omen_file *f, TSNode body, uint32_t lo, u
   for (uint32_t i = 0; i < n; i++) {
     TSNode c = ts_node_named_child(body, i);
     uint32_t l = line_no(f, ts_node_start_byte(c));
-    if (is(c, "comment") && l > lo && l < hi && starts_line(f, ts_node_start_byte(c)))
+    if (go_node_is(c, GO_NODE_COMMENT) && l > lo && l < hi && starts_line(f, ts_node_start_byte(c)))
       return true;
   }
   return false;
@@ -259,13 +250,13 @@ static bool literal_edits(omen_pass *pass, const omen_file *f, TSNode body, cons
   uint32_t n = ts_node_named_child_count(body);
   for (uint32_t i = 0; i < n; i++) {
     TSNode c = ts_node_named_child(body, i);
-    if (is(c, "comment")) {
+    if (go_node_is(c, GO_NODE_COMMENT)) {
       comments = true;
       continue;
     }
-    if (!is(c, "keyed_element") || ne == sizeof el / sizeof el[0])
+    if (!go_node_is(c, GO_NODE_KEYED_ELEMENT) || ne == sizeof el / sizeof el[0])
       return false;
-    TSNode k = field(c, "key"), v = field(c, "value");
+    TSNode k = go_node_child(c, GO_F_KEY), v = go_node_child(c, GO_F_VALUE);
     if (ts_node_is_null(k) || ts_node_is_null(v))
       return false;
     el[ne++] = (elem){c, k, v, line_no(f, ts_node_start_byte(c)), line_no(f, ts_node_end_byte(c))};
@@ -354,9 +345,9 @@ static bool import_edits(omen_pass *pass, const go_types *ty, uint32_t fi, const
   uint32_t nc = ts_node_named_child_count(decl);
   for (uint32_t i = 0; i < nc; i++) {
     TSNode c = ts_node_named_child(decl, i);
-    if (is(c, "import_spec_list"))
+    if (go_node_is(c, GO_NODE_IMPORT_SPEC_LIST))
       list = c;
-    else if (is(c, "comment"))
+    else if (go_node_is(c, GO_NODE_COMMENT))
       return false;
   }
   omen_arena *a = omen_pass_arena(pass);
@@ -390,7 +381,8 @@ static bool import_edits(omen_pass *pass, const go_types *ty, uint32_t fi, const
   uint32_t nl = ts_node_named_child_count(list);
   for (uint32_t i = 0; i < nl; i++) {
     TSNode c = ts_node_named_child(list, i);
-    if (is(c, "comment") || !is(c, "import_spec") || ns == sizeof specs / sizeof specs[0])
+    if (go_node_is(c, GO_NODE_COMMENT) || !go_node_is(c, GO_NODE_IMPORT_SPEC) ||
+        ns == sizeof specs / sizeof specs[0])
       return false;
     if (!starts_line(f, ts_node_start_byte(c)))
       return false;
@@ -471,7 +463,7 @@ static void add_literal_fix(omen_pass *pass, const go_types *ty, const go_site *
   edits e = {0};
   char value[128];
   snprintf(value, sizeof value, "30 * %s.Second", tname);
-  if (!literal_edits(pass, f, field(lit->node, "body"), value, &e))
+  if (!literal_edits(pass, f, go_node_child(lit->node, GO_F_BODY), value, &e))
     return;
   if (need_import && !import_edits(pass, ty, lit->file, f, &e))
     return;
@@ -547,10 +539,10 @@ static omen_status run(omen_pass *pass, void **result) {
     if (!ct || strcmp(ct, "net/http.Client") != 0)
       continue;
     const omen_file *f = go_inspect_file(ins, s)->file;
-    TSNode body = field(s->node, "body");
+    TSNode body = go_node_child(s->node, GO_F_BODY);
     if (ts_node_is_null(body) || literal_has_timeout(f, body) || timeout_assigned_later(pass, ins, s))
       continue;
-    TSNode at = s->addr ? ts_node_parent(s->node) : s->node;
+    TSNode at = s->addr ? s->parent : s->node;
     omen_diag *d =
         omen_pass_report(pass, &rule_http_no_timeout, f, ts_node_start_byte(at), ts_node_end_byte(at),
                          "%s literal has no Timeout: a server that stops responding blocks requests "

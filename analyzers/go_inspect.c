@@ -1,14 +1,249 @@
 /* go_inspect.c - base analyzer: one cursor walk over a Go unit, collecting the sites later analyzers
- * need (functions, go/defer, calls with their callee text, literals, selectors, channel operations). */
+ * need (functions, go/defer, calls with their callee text, literals, selectors, channel operations)
+ * and the top-level declarations; node kinds by symbol id instead of type-name strings. */
 #include "go_inspect.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* ---------- node kinds and fields by id ---------- */
+
+static const char *const node_names[GO_NODE_NKINDS] = {
+    [GO_NODE_ARRAY_TYPE] = "array_type",
+    [GO_NODE_ASSIGNMENT_STATEMENT] = "assignment_statement",
+    [GO_NODE_BINARY_EXPRESSION] = "binary_expression",
+    [GO_NODE_BLANK_IDENTIFIER] = "blank_identifier",
+    [GO_NODE_BLOCK] = "block",
+    [GO_NODE_CALL_EXPRESSION] = "call_expression",
+    [GO_NODE_CHANNEL_TYPE] = "channel_type",
+    [GO_NODE_COMMENT] = "comment",
+    [GO_NODE_COMMUNICATION_CASE] = "communication_case",
+    [GO_NODE_COMPOSITE_LITERAL] = "composite_literal",
+    [GO_NODE_CONST_DECLARATION] = "const_declaration",
+    [GO_NODE_CONST_SPEC] = "const_spec",
+    [GO_NODE_DEFAULT_CASE] = "default_case",
+    [GO_NODE_DEFER_STATEMENT] = "defer_statement",
+    [GO_NODE_DOT] = "dot",
+    [GO_NODE_EXPRESSION_CASE] = "expression_case",
+    [GO_NODE_EXPRESSION_LIST] = "expression_list",
+    [GO_NODE_EXPRESSION_SWITCH_STATEMENT] = "expression_switch_statement",
+    [GO_NODE_FALSE] = "false",
+    [GO_NODE_FIELD_DECLARATION] = "field_declaration",
+    [GO_NODE_FIELD_IDENTIFIER] = "field_identifier",
+    [GO_NODE_FLOAT_LITERAL] = "float_literal",
+    [GO_NODE_FOR_CLAUSE] = "for_clause",
+    [GO_NODE_FOR_STATEMENT] = "for_statement",
+    [GO_NODE_FUNC_LITERAL] = "func_literal",
+    [GO_NODE_FUNCTION_DECLARATION] = "function_declaration",
+    [GO_NODE_FUNCTION_TYPE] = "function_type",
+    [GO_NODE_GENERIC_TYPE] = "generic_type",
+    [GO_NODE_GO_STATEMENT] = "go_statement",
+    [GO_NODE_IDENTIFIER] = "identifier",
+    [GO_NODE_IF_STATEMENT] = "if_statement",
+    [GO_NODE_IMAGINARY_LITERAL] = "imaginary_literal",
+    [GO_NODE_IMPLICIT_LENGTH_ARRAY_TYPE] = "implicit_length_array_type",
+    [GO_NODE_IMPORT_DECLARATION] = "import_declaration",
+    [GO_NODE_IMPORT_SPEC] = "import_spec",
+    [GO_NODE_IMPORT_SPEC_LIST] = "import_spec_list",
+    [GO_NODE_INDEX_EXPRESSION] = "index_expression",
+    [GO_NODE_INT_LITERAL] = "int_literal",
+    [GO_NODE_INTERFACE_TYPE] = "interface_type",
+    [GO_NODE_INTERPRETED_STRING_LITERAL] = "interpreted_string_literal",
+    [GO_NODE_IOTA] = "iota",
+    [GO_NODE_KEYED_ELEMENT] = "keyed_element",
+    [GO_NODE_LABEL_NAME] = "label_name",
+    [GO_NODE_LABELED_STATEMENT] = "labeled_statement",
+    [GO_NODE_LITERAL_ELEMENT] = "literal_element",
+    [GO_NODE_MAP_TYPE] = "map_type",
+    [GO_NODE_METHOD_DECLARATION] = "method_declaration",
+    [GO_NODE_METHOD_ELEM] = "method_elem",
+    [GO_NODE_NIL] = "nil",
+    [GO_NODE_PACKAGE_IDENTIFIER] = "package_identifier",
+    [GO_NODE_PARAMETER_DECLARATION] = "parameter_declaration",
+    [GO_NODE_PARAMETER_LIST] = "parameter_list",
+    [GO_NODE_PARENTHESIZED_EXPRESSION] = "parenthesized_expression",
+    [GO_NODE_PARENTHESIZED_TYPE] = "parenthesized_type",
+    [GO_NODE_POINTER_TYPE] = "pointer_type",
+    [GO_NODE_QUALIFIED_TYPE] = "qualified_type",
+    [GO_NODE_RANGE_CLAUSE] = "range_clause",
+    [GO_NODE_RAW_STRING_LITERAL] = "raw_string_literal",
+    [GO_NODE_RECEIVE_STATEMENT] = "receive_statement",
+    [GO_NODE_RUNE_LITERAL] = "rune_literal",
+    [GO_NODE_SELECT_STATEMENT] = "select_statement",
+    [GO_NODE_SELECTOR_EXPRESSION] = "selector_expression",
+    [GO_NODE_SEND_STATEMENT] = "send_statement",
+    [GO_NODE_SHORT_VAR_DECLARATION] = "short_var_declaration",
+    [GO_NODE_SLICE_EXPRESSION] = "slice_expression",
+    [GO_NODE_SLICE_TYPE] = "slice_type",
+    [GO_NODE_STRUCT_TYPE] = "struct_type",
+    [GO_NODE_TRUE] = "true",
+    [GO_NODE_TYPE_ALIAS] = "type_alias",
+    [GO_NODE_TYPE_ARGUMENTS] = "type_arguments",
+    [GO_NODE_TYPE_ASSERTION_EXPRESSION] = "type_assertion_expression",
+    [GO_NODE_TYPE_CASE] = "type_case",
+    [GO_NODE_TYPE_CONVERSION_EXPRESSION] = "type_conversion_expression",
+    [GO_NODE_TYPE_DECLARATION] = "type_declaration",
+    [GO_NODE_TYPE_ELEM] = "type_elem",
+    [GO_NODE_TYPE_IDENTIFIER] = "type_identifier",
+    [GO_NODE_TYPE_PARAMETER_DECLARATION] = "type_parameter_declaration",
+    [GO_NODE_TYPE_PARAMETER_LIST] = "type_parameter_list",
+    [GO_NODE_TYPE_SPEC] = "type_spec",
+    [GO_NODE_TYPE_SWITCH_STATEMENT] = "type_switch_statement",
+    [GO_NODE_UNARY_EXPRESSION] = "unary_expression",
+    [GO_NODE_VAR_DECLARATION] = "var_declaration",
+    [GO_NODE_VAR_SPEC] = "var_spec",
+    [GO_NODE_VAR_SPEC_LIST] = "var_spec_list",
+    [GO_NODE_VARIADIC_PARAMETER_DECLARATION] = "variadic_parameter_declaration",
+    [GO_NODE_TOK_AMP] = "&",
+    [GO_NODE_TOK_ARROW] = "<-",
+    [GO_NODE_TOK_DEFINE] = ":=",
+};
+
+static const char *const field_names[GO_F_NFIELDS] = {
+    [GO_F_ALIAS] = "alias",
+    [GO_F_ARGUMENTS] = "arguments",
+    [GO_F_BODY] = "body",
+    [GO_F_CHANNEL] = "channel",
+    [GO_F_COMMUNICATION] = "communication",
+    [GO_F_ELEMENT] = "element",
+    [GO_F_FIELD] = "field",
+    [GO_F_FUNCTION] = "function",
+    [GO_F_INITIALIZER] = "initializer",
+    [GO_F_KEY] = "key",
+    [GO_F_LEFT] = "left",
+    [GO_F_LENGTH] = "length",
+    [GO_F_NAME] = "name",
+    [GO_F_OPERAND] = "operand",
+    [GO_F_OPERATOR] = "operator",
+    [GO_F_PACKAGE] = "package",
+    [GO_F_PARAMETERS] = "parameters",
+    [GO_F_PATH] = "path",
+    [GO_F_RECEIVER] = "receiver",
+    [GO_F_RESULT] = "result",
+    [GO_F_RIGHT] = "right",
+    [GO_F_TYPE] = "type",
+    [GO_F_TYPE_ARGUMENTS] = "type_arguments",
+    [GO_F_TYPE_PARAMETERS] = "type_parameters",
+    [GO_F_VALUE] = "value",
+};
+
+/* Symbol ids of the grammar (with aliases) below this are in the tables; larger ones (the error
+ * symbol, or a grammar with more symbols) are looked up by name. */
+enum { MAX_SYMBOLS = 1024 };
+_Static_assert(GO_NODE_NKINDS <= 256, "go_node must fit the uint8_t table");
+
+/* Per symbol id: its go_node, and whether the walk can skip its children (tokens, identifiers,
+ * literals: nothing inside them is a site). Built once, read-only afterwards. */
+static uint8_t sym_kind[MAX_SYMBOLS];
+static bool sym_leaf[MAX_SYMBOLS];
+static uint32_t nsyms;
+static TSFieldId field_ids[GO_F_NFIELDS];
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+
+static void init_tables(void) {
+  const TSLanguage *lang = omen_go_language();
+  uint32_t n = ts_language_symbol_count(lang);
+  if (n > MAX_SYMBOLS)
+    n = MAX_SYMBOLS;
+  for (uint32_t s = 0; s < n; s++) {
+    const char *name = ts_language_symbol_name(lang, (TSSymbol)s);
+    if (!name)
+      continue;
+    for (int k = 1; k < GO_NODE_NKINDS; k++) {
+      if (strcmp(name, node_names[k]) == 0) {
+        sym_kind[s] = (uint8_t)k;
+        break;
+      }
+    }
+    TSSymbolType ty = ts_language_symbol_type(lang, (TSSymbol)s);
+    switch (sym_kind[s]) {
+    case GO_NODE_IDENTIFIER:
+    case GO_NODE_FIELD_IDENTIFIER:
+    case GO_NODE_TYPE_IDENTIFIER:
+    case GO_NODE_PACKAGE_IDENTIFIER:
+    case GO_NODE_LABEL_NAME:
+    case GO_NODE_BLANK_IDENTIFIER:
+    case GO_NODE_INT_LITERAL:
+    case GO_NODE_FLOAT_LITERAL:
+    case GO_NODE_IMAGINARY_LITERAL:
+    case GO_NODE_RUNE_LITERAL:
+    case GO_NODE_INTERPRETED_STRING_LITERAL:
+    case GO_NODE_RAW_STRING_LITERAL:
+    case GO_NODE_COMMENT:
+    case GO_NODE_TRUE:
+    case GO_NODE_FALSE:
+    case GO_NODE_NIL:
+    case GO_NODE_IOTA:
+    case GO_NODE_DOT:
+      sym_leaf[s] = true;
+      break;
+    default:
+      sym_leaf[s] = ty == TSSymbolTypeAnonymous; /* tokens have no children */
+      break;
+    }
+  }
+  for (int f = 1; f < GO_F_NFIELDS; f++)
+    field_ids[f] = ts_language_field_id_for_name(lang, field_names[f], (uint32_t)strlen(field_names[f]));
+  nsyms = n;
+}
+
+static void ensure_tables(void) { pthread_once(&tables_once, init_tables); }
+
+/* A symbol past the tables: by name. */
+static go_node kind_by_name(TSNode n) {
+  const char *name = ts_node_type(n);
+  for (int k = 1; name && k < GO_NODE_NKINDS; k++)
+    if (strcmp(name, node_names[k]) == 0)
+      return (go_node)k;
+  return GO_NODE_OTHER;
+}
+
+go_node go_node_kind(TSNode n) {
+  if (ts_node_is_null(n))
+    return GO_NODE_OTHER;
+  ensure_tables();
+  TSSymbol s = ts_node_symbol(n);
+  return s < nsyms ? (go_node)sym_kind[s] : kind_by_name(n);
+}
+
+TSFieldId go_field_id(go_fid f) {
+  if (f <= GO_F_NONE || f >= GO_F_NFIELDS)
+    return 0;
+  ensure_tables();
+  return field_ids[f];
+}
+
+TSNode go_node_child(TSNode n, go_fid f) {
+  if (ts_node_is_null(n))
+    return n;
+  return ts_node_child_by_field_id(n, go_field_id(f));
+}
+
+/* go_node_kind and go_node_child without the once-check: for the walk, which runs after ensure_tables. */
+static inline go_node kind_of(TSNode n) {
+  if (ts_node_is_null(n))
+    return GO_NODE_OTHER;
+  TSSymbol s = ts_node_symbol(n);
+  return s < nsyms ? (go_node)sym_kind[s] : kind_by_name(n);
+}
+
+static inline TSNode child(TSNode n, go_fid f) { return ts_node_child_by_field_id(n, field_ids[f]); }
+
+/* ---------- the walk ---------- */
 
 typedef struct vec {
   go_site *v;
   size_t n, cap;
 } vec;
+
+/* Interned strings: equal texts share one arena copy. The table (open addressing, at most half
+ * full) stops growing at INTERN_MAX_SLOTS; past that, strings are copied without sharing. */
+enum { INTERN_MAX_SLOTS = 1 << 24 };
+typedef struct intern_slot {
+  const char *s;
+  uint32_t hash, len;
+} intern_slot;
 
 typedef struct walker {
   omen_arena *arena;
@@ -20,22 +255,29 @@ typedef struct walker {
   int32_t *fidx;
   uint32_t *fdepth;
   size_t nf, capf;
+  /* the current node at each cursor depth and its kind (its ancestors, for the parent of a
+   * literal and the declaring position of a name) */
+  TSNode *path;
+  uint8_t *pkind;
+  size_t cappath;
+  intern_slot *tab;
+  size_t ntab, captab; /* captab is a power of two */
+  go_top *tops;
+  size_t ntops, captops;
+  /* names in declaring positions of locals (see go_inspect_maybe_local): interned pointers */
+  const char **locals;
+  size_t nlocals, caplocals; /* caplocals: a power of two */
+  bool locals_unknown;       /* a tree with errors, or out of room: every name may be local */
 } walker;
 
-static bool is(TSNode n, const char *type) { return strcmp(ts_node_type(n), type) == 0; }
-
-static TSNode field(TSNode n, const char *name) {
-  return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name));
-}
-
 static TSNode unparen(TSNode n) {
-  while (!ts_node_is_null(n) && is(n, "parenthesized_expression") && ts_node_named_child_count(n) == 1)
+  while (kind_of(n) == GO_NODE_PARENTHESIZED_EXPRESSION && ts_node_named_child_count(n) == 1)
     n = ts_node_named_child(n, 0);
   return n;
 }
 
 /* Room for one more site of kind k: NULL when out of memory (status set) or past the cap. */
-static go_site *push(walker *w, go_site_kind k, TSNode node, omen_status *st) {
+static go_site *push(walker *w, go_site_kind k, TSNode node, uint32_t depth, omen_status *st) {
   vec *v = &w->v[k];
   if (v->n == v->cap) {
     if (v->cap >= GO_INSPECT_MAX_SITES) {
@@ -43,13 +285,11 @@ static go_site *push(walker *w, go_site_kind k, TSNode node, omen_status *st) {
       return NULL;
     }
     size_t cap = v->cap ? v->cap * 2 : 64;
-    go_site *nv = omen_arena_alloc(w->arena, cap * sizeof *nv);
+    go_site *nv = realloc(v->v, cap * sizeof *nv);
     if (!nv) {
       *st = OMEN_ENOMEM;
       return NULL;
     }
-    if (v->n)
-      memcpy(nv, v->v, v->n * sizeof *nv);
     v->v = nv;
     v->cap = cap;
   }
@@ -58,28 +298,81 @@ static go_site *push(walker *w, go_site_kind k, TSNode node, omen_status *st) {
   s->kind = k;
   s->file = w->file;
   s->node = node;
+  if (depth > 0)
+    s->parent = w->path[depth - 1];
   s->func_index = w->nf ? w->fidx[w->nf - 1] : -1;
   if (w->nf)
     s->func = w->v[GO_SITE_FUNC].v[s->func_index].node;
   return s;
 }
 
-static char *text_of(walker *w, TSNode n) {
+static uint32_t hash_bytes(const char *s, size_t n) {
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ (unsigned char)s[i]) * 16777619u;
+  return h;
+}
+
+/* The arena copy of s[0..n) (up to a NUL, as a C string would end), shared by equal texts. */
+static const char *intern(walker *w, const char *s, size_t n) {
+  const char *nul = memchr(s, '\0', n);
+  if (nul)
+    n = (size_t)(nul - s);
+  uint32_t h = hash_bytes(s, n);
+  if (w->ntab * 2 >= w->captab) {
+    if (w->captab >= INTERN_MAX_SLOTS)
+      return omen_arena_strndup(w->arena, s, n);
+    size_t cap = w->captab ? w->captab * 2 : 1024;
+    intern_slot *nt = calloc(cap, sizeof *nt);
+    if (!nt)
+      return NULL;
+    for (size_t i = 0; i < w->captab; i++) {
+      if (!w->tab[i].s)
+        continue;
+      size_t j = w->tab[i].hash & (cap - 1);
+      while (nt[j].s)
+        j = (j + 1) & (cap - 1);
+      nt[j] = w->tab[i];
+    }
+    free(w->tab);
+    w->tab = nt;
+    w->captab = cap;
+  }
+  size_t j = h & (w->captab - 1);
+  while (w->tab[j].s) {
+    if (w->tab[j].hash == h && w->tab[j].len == n && memcmp(w->tab[j].s, s, n) == 0)
+      return w->tab[j].s;
+    j = (j + 1) & (w->captab - 1);
+  }
+  char *c = omen_arena_strndup(w->arena, s, n);
+  if (!c)
+    return NULL;
+  w->tab[j] = (intern_slot){c, h, (uint32_t)n};
+  w->ntab++;
+  return c;
+}
+
+static const char *text_of(walker *w, TSNode n) {
   uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
   if (b > w->f->len || a > b)
     return NULL;
-  return omen_arena_strndup(w->arena, w->f->text + a, b - a);
+  return intern(w, w->f->text + a, b - a);
 }
 
 /* Type text with whitespace runs collapsed to one space. */
-static char *type_text(walker *w, TSNode n) {
-  char *s = text_of(w, n);
+static const char *type_text(walker *w, TSNode n) {
+  uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
+  if (b > w->f->len || a > b)
+    return NULL;
+  char stack[256];
+  char *s = b - a < sizeof stack ? stack : malloc(b - a + 1);
   if (!s)
     return NULL;
+  const char *in = w->f->text + a;
   size_t o = 0;
   bool space = false;
-  for (size_t i = 0; s[i]; i++) {
-    char c = s[i];
+  for (size_t i = 0; i < b - a && in[i]; i++) {
+    char c = in[i];
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
       space = o > 0;
       continue;
@@ -89,8 +382,10 @@ static char *type_text(walker *w, TSNode n) {
     space = false;
     s[o++] = c;
   }
-  s[o] = '\0';
-  return s;
+  const char *out = intern(w, s, o);
+  if (s != stack)
+    free(s);
+  return out;
 }
 
 static const char *last_segment(const char *s) {
@@ -98,192 +393,329 @@ static const char *last_segment(const char *s) {
   return dot ? dot + 1 : s;
 }
 
+typedef struct span {
+  uint32_t a, b;
+} span;
+
+static span span_of(TSNode n) { return (span){ts_node_start_byte(n), ts_node_end_byte(n)}; }
+
+static size_t append_span(walker *w, char *s, size_t o, span r) {
+  if (r.b <= w->f->len && r.a <= r.b) {
+    memcpy(s + o, w->f->text + r.a, r.b - r.a);
+    o += r.b - r.a;
+  }
+  return o;
+}
+
+static bool ident_char(char c) {
+  return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* The field of selector x, read off the source instead of looked up: an error-free selector ends
+ * with its field token, so when the text ends in `.name` (ASCII, not starting with a digit) that
+ * name is the field. false when the source does not show it plainly (then look the field up). */
+static bool selector_field(walker *w, TSNode x, span *out) {
+  uint32_t a = ts_node_start_byte(x), b = ts_node_end_byte(x);
+  if (b > w->f->len || a >= b || ts_node_has_error(x))
+    return false;
+  const char *t = w->f->text;
+  uint32_t i = b;
+  while (i > a && ident_char(t[i - 1]))
+    i--;
+  if (i == b || i == a || t[i - 1] != '.' || (t[i] >= '0' && t[i] <= '9'))
+    return false;
+  *out = (span){i, b};
+  return true;
+}
+
 /* "a.b.Method" for a callee expression; "?" for segments that are not identifier chains. */
-static char *callee_text(walker *w, TSNode fn) {
-  TSNode segs[GO_INSPECT_MAX_SEGMENTS];
+static const char *callee_text(walker *w, TSNode fn) {
+  span segs[GO_INSPECT_MAX_SEGMENTS];
   size_t n = 0;
   bool more = false;
   TSNode x = unparen(fn);
-  while (!ts_node_is_null(x) && is(x, "selector_expression")) {
-    TSNode fl = field(x, "field");
-    if (ts_node_is_null(fl))
-      break;
+  while (kind_of(x) == GO_NODE_SELECTOR_EXPRESSION) {
+    span fs;
+    if (!selector_field(w, x, &fs)) {
+      TSNode fl = child(x, GO_F_FIELD);
+      if (ts_node_is_null(fl))
+        break;
+      fs = span_of(fl);
+    }
     if (n == GO_INSPECT_MAX_SEGMENTS - 1) {
       more = true;
       break;
     }
-    segs[n++] = fl;
-    x = unparen(field(x, "operand"));
+    segs[n++] = fs;
+    x = unparen(child(x, GO_F_OPERAND));
   }
-  bool head = !more && !ts_node_is_null(x) && is(x, "identifier");
+  bool head = !more && kind_of(x) == GO_NODE_IDENTIFIER;
   size_t len = 2;
   for (size_t i = 0; i < n; i++)
-    len += ts_node_end_byte(segs[i]) - ts_node_start_byte(segs[i]) + 1;
+    len += segs[i].b - segs[i].a + 1;
   if (head)
     len += ts_node_end_byte(x) - ts_node_start_byte(x);
-  char *s = omen_arena_alloc(w->arena, len + 1);
+  char stack[256];
+  char *s = len < sizeof stack ? stack : malloc(len + 1);
   if (!s)
     return NULL;
   size_t o = 0;
-  if (head) {
-    uint32_t a = ts_node_start_byte(x), b = ts_node_end_byte(x);
-    if (b <= w->f->len && a <= b) {
-      memcpy(s + o, w->f->text + a, b - a);
-      o += b - a;
-    }
-  } else {
+  if (head)
+    o = append_span(w, s, o, span_of(x));
+  else
     s[o++] = '?';
-  }
   for (size_t i = n; i > 0; i--) {
-    uint32_t a = ts_node_start_byte(segs[i - 1]), b = ts_node_end_byte(segs[i - 1]);
     s[o++] = '.';
-    if (b <= w->f->len && a <= b) {
-      memcpy(s + o, w->f->text + a, b - a);
-      o += b - a;
-    }
+    o = append_span(w, s, o, segs[i - 1]);
   }
-  s[o] = '\0';
-  return s;
+  const char *out = intern(w, s, o);
+  if (s != stack)
+    free(s);
+  return out;
 }
 
 bool go_inspect_is_sync_name(const char *name) {
   static const char *const verbs[] = {"Lock",     "Unlock", "RLock", "RUnlock", "TryLock",
                                       "TryRLock", "Wait",   "Add",   "Done",    NULL};
-  for (size_t i = 0; name && verbs[i]; i++)
+  if (!name)
+    return false;
+  switch (name[0]) {
+  case 'L':
+  case 'U':
+  case 'R':
+  case 'T':
+  case 'W':
+  case 'A':
+  case 'D':
+    break;
+  default:
+    return false;
+  }
+  for (size_t i = 0; verbs[i]; i++)
     if (strcmp(name, verbs[i]) == 0)
       return true;
   return false;
 }
 
 /* Receiver base type name of a method_declaration. */
-static void receiver(walker *w, TSNode m, go_site *s) {
-  TSNode pl = field(m, "receiver");
+static omen_status receiver(walker *w, TSNode m, go_site *s) {
+  TSNode pl = child(m, GO_F_RECEIVER);
   if (ts_node_is_null(pl) || ts_node_named_child_count(pl) == 0)
-    return;
+    return OMEN_OK;
   TSNode pd = ts_node_named_child(pl, 0);
-  TSNode t = field(pd, "type");
-  while (!ts_node_is_null(t) && is(t, "parenthesized_type") && ts_node_named_child_count(t) == 1)
+  TSNode t = child(pd, GO_F_TYPE);
+  while (kind_of(t) == GO_NODE_PARENTHESIZED_TYPE && ts_node_named_child_count(t) == 1)
     t = ts_node_named_child(t, 0);
-  if (!ts_node_is_null(t) && is(t, "pointer_type")) {
+  if (kind_of(t) == GO_NODE_POINTER_TYPE) {
     s->recv_ptr = true;
     t = ts_node_named_child(t, 0);
   }
-  if (!ts_node_is_null(t) && is(t, "generic_type"))
-    t = field(t, "type");
-  if (!ts_node_is_null(t) && is(t, "type_identifier"))
+  if (kind_of(t) == GO_NODE_GENERIC_TYPE)
+    t = child(t, GO_F_TYPE);
+  if (kind_of(t) == GO_NODE_TYPE_IDENTIFIER) {
     s->recv = text_of(w, t);
+    if (!s->recv)
+      return OMEN_ENOMEM;
+  }
+  return OMEN_OK;
 }
 
-static omen_status visit(walker *w, TSNode n, uint32_t depth) {
+static omen_status visit_func(walker *w, TSNode n, go_node k, uint32_t depth) {
   omen_status st = OMEN_OK;
-  const char *t = ts_node_type(n);
-  go_site *s = NULL;
-  if (strcmp(t, "function_declaration") == 0 || strcmp(t, "method_declaration") == 0 ||
-      strcmp(t, "func_literal") == 0) {
-    s = push(w, GO_SITE_FUNC, n, &st);
-    if (!s)
+  go_site *s = push(w, GO_SITE_FUNC, n, depth, &st);
+  if (!s)
+    return st;
+  s->fkind = k == GO_NODE_METHOD_DECLARATION ? GO_FUNC_METHOD
+             : k == GO_NODE_FUNC_LITERAL     ? GO_FUNC_LIT
+                                             : GO_FUNC_DECL;
+  s->sub = child(n, GO_F_BODY);
+  TSNode nm = child(n, GO_F_NAME);
+  s->text = ts_node_is_null(nm) ? "" : text_of(w, nm);
+  if (!s->text)
+    s->text = "";
+  s->name = s->text;
+  if (s->fkind == GO_FUNC_METHOD) {
+    st = receiver(w, n, s);
+    if (st != OMEN_OK)
       return st;
-    s->fkind = t[0] == 'm' ? GO_FUNC_METHOD : strcmp(t, "func_literal") == 0 ? GO_FUNC_LIT : GO_FUNC_DECL;
-    s->sub = field(n, "body");
-    TSNode nm = field(n, "name");
-    s->text = ts_node_is_null(nm) ? "" : text_of(w, nm);
-    if (!s->text)
-      s->text = "";
-    s->name = s->text;
-    if (s->fkind == GO_FUNC_METHOD)
-      receiver(w, n, s);
-    if (w->nf == w->capf) {
-      size_t cap = w->capf ? w->capf * 2 : 16;
-      int32_t *fi = omen_arena_alloc(w->arena, cap * sizeof *fi);
-      uint32_t *fd = omen_arena_alloc(w->arena, cap * sizeof *fd);
-      if (!fi || !fd)
-        return OMEN_ENOMEM;
-      if (w->nf) {
-        memcpy(fi, w->fidx, w->nf * sizeof *fi);
-        memcpy(fd, w->fdepth, w->nf * sizeof *fd);
-      }
-      w->fidx = fi;
-      w->fdepth = fd;
-      w->capf = cap;
-    }
-    w->fidx[w->nf] = (int32_t)(w->v[GO_SITE_FUNC].n - 1);
-    w->fdepth[w->nf] = depth;
-    w->nf++;
-  } else if (strcmp(t, "go_statement") == 0 || strcmp(t, "defer_statement") == 0) {
-    s = push(w, t[0] == 'g' ? GO_SITE_GO : GO_SITE_DEFER, n, &st);
-    if (s && ts_node_named_child_count(n) > 0)
-      s->sub = ts_node_named_child(n, 0);
-  } else if (strcmp(t, "call_expression") == 0) {
-    TSNode fn = field(n, "function");
-    if (ts_node_is_null(fn))
-      return OMEN_OK;
-    char *callee = callee_text(w, fn);
-    if (!callee)
+  }
+  if (w->nf == w->capf) {
+    size_t cap = w->capf ? w->capf * 2 : 16;
+    int32_t *fi = realloc(w->fidx, cap * sizeof *fi);
+    if (!fi)
       return OMEN_ENOMEM;
-    const char *name = last_segment(callee);
-    s = push(w, GO_SITE_CALL, n, &st);
+    w->fidx = fi;
+    uint32_t *fd = realloc(w->fdepth, cap * sizeof *fd);
+    if (!fd)
+      return OMEN_ENOMEM;
+    w->fdepth = fd;
+    w->capf = cap;
+  }
+  w->fidx[w->nf] = (int32_t)(w->v[GO_SITE_FUNC].n - 1);
+  w->fdepth[w->nf] = depth;
+  w->nf++;
+  return OMEN_OK;
+}
+
+static omen_status visit_call(walker *w, TSNode n, uint32_t depth) {
+  omen_status st = OMEN_OK;
+  TSNode fn = child(n, GO_F_FUNCTION);
+  if (ts_node_is_null(fn))
+    return OMEN_OK;
+  const char *callee = callee_text(w, fn);
+  if (!callee)
+    return OMEN_ENOMEM;
+  const char *name = last_segment(callee);
+  go_site *s = push(w, GO_SITE_CALL, n, depth, &st);
+  if (s) {
+    s->text = callee;
+    s->name = name;
+    s->sub = fn;
+  }
+  if (st == OMEN_OK && go_inspect_is_sync_name(name)) {
+    s = push(w, GO_SITE_SYNC_CALL, n, depth, &st);
     if (s) {
       s->text = callee;
       s->name = name;
       s->sub = fn;
     }
-    if (st == OMEN_OK && go_inspect_is_sync_name(name)) {
-      s = push(w, GO_SITE_SYNC_CALL, n, &st);
-      if (s) {
-        s->text = callee;
-        s->name = name;
-        s->sub = fn;
-      }
-    }
-  } else if (strcmp(t, "composite_literal") == 0) {
-    TSNode ty = field(n, "type");
-    s = push(w, GO_SITE_COMPOSITE, n, &st);
-    if (s) {
-      s->sub = ty;
-      s->text = ts_node_is_null(ty) ? "" : type_text(w, ty);
-      if (!s->text)
-        return OMEN_ENOMEM;
-      TSNode nm = ty;
-      if (!ts_node_is_null(nm) && is(nm, "generic_type"))
-        nm = field(nm, "type");
-      if (!ts_node_is_null(nm) && is(nm, "qualified_type"))
-        nm = field(nm, "name");
-      s->name = !ts_node_is_null(nm) && is(nm, "type_identifier") ? text_of(w, nm) : "?";
-      if (!s->name)
-        return OMEN_ENOMEM;
-      TSNode p = ts_node_parent(n);
-      if (!ts_node_is_null(p) && is(p, "unary_expression")) {
-        TSNode op = field(p, "operator");
-        s->addr = !ts_node_is_null(op) && is(op, "&");
-      }
-    }
-  } else if (strcmp(t, "selector_expression") == 0) {
-    TSNode op = field(n, "operand"), fl = field(n, "field");
-    if (!ts_node_is_null(op) && !ts_node_is_null(fl) && is(op, "identifier")) {
-      s = push(w, GO_SITE_SELECTOR, n, &st);
-      if (s) {
-        s->sub = op;
-        s->text = text_of(w, n);
-        s->name = text_of(w, fl);
-        if (!s->text || !s->name)
-          return OMEN_ENOMEM;
-      }
-    }
-  } else if (strcmp(t, "send_statement") == 0) {
-    s = push(w, GO_SITE_SEND, n, &st);
-    if (s)
-      s->sub = field(n, "channel");
-  } else if (strcmp(t, "unary_expression") == 0) {
-    TSNode op = field(n, "operator");
-    if (!ts_node_is_null(op) && is(op, "<-")) {
-      s = push(w, GO_SITE_RECV, n, &st);
-      if (s)
-        s->sub = field(n, "operand");
-    }
-  } else if (strcmp(t, "select_statement") == 0) {
-    push(w, GO_SITE_SELECT, n, &st);
   }
   return st;
+}
+
+static omen_status visit_composite(walker *w, TSNode n, uint32_t depth) {
+  omen_status st = OMEN_OK;
+  TSNode ty = child(n, GO_F_TYPE);
+  go_site *s = push(w, GO_SITE_COMPOSITE, n, depth, &st);
+  if (!s)
+    return st;
+  s->sub = ty;
+  s->text = ts_node_is_null(ty) ? "" : type_text(w, ty);
+  if (!s->text)
+    return OMEN_ENOMEM;
+  TSNode nm = ty;
+  if (kind_of(nm) == GO_NODE_GENERIC_TYPE)
+    nm = child(nm, GO_F_TYPE);
+  if (kind_of(nm) == GO_NODE_QUALIFIED_TYPE)
+    nm = child(nm, GO_F_NAME);
+  s->name = kind_of(nm) == GO_NODE_TYPE_IDENTIFIER ? text_of(w, nm) : "?";
+  if (!s->name)
+    return OMEN_ENOMEM;
+  if (depth > 0 && kind_of(w->path[depth - 1]) == GO_NODE_UNARY_EXPRESSION)
+    s->addr = kind_of(child(w->path[depth - 1], GO_F_OPERATOR)) == GO_NODE_TOK_AMP;
+  return OMEN_OK;
+}
+
+static omen_status visit_selector(walker *w, TSNode n, uint32_t depth) {
+  omen_status st = OMEN_OK;
+  TSNode op = child(n, GO_F_OPERAND);
+  if (kind_of(op) != GO_NODE_IDENTIFIER)
+    return OMEN_OK;
+  span fs;
+  if (!selector_field(w, n, &fs)) {
+    TSNode fl = child(n, GO_F_FIELD);
+    if (ts_node_is_null(fl))
+      return OMEN_OK;
+    fs = span_of(fl);
+  }
+  go_site *s = push(w, GO_SITE_SELECTOR, n, depth, &st);
+  if (!s)
+    return st;
+  s->sub = op;
+  s->text = text_of(w, n);
+  s->name = fs.b <= w->f->len && fs.a <= fs.b ? intern(w, w->f->text + fs.a, fs.b - fs.a) : NULL;
+  if (!s->text || !s->name)
+    return OMEN_ENOMEM;
+  return OMEN_OK;
+}
+
+static omen_status visit(walker *w, TSNode n, go_node k, uint32_t depth) {
+  omen_status st = OMEN_OK;
+  go_site *s;
+  switch (k) {
+  case GO_NODE_FUNCTION_DECLARATION:
+  case GO_NODE_METHOD_DECLARATION:
+  case GO_NODE_FUNC_LITERAL:
+    return visit_func(w, n, k, depth);
+  case GO_NODE_GO_STATEMENT:
+  case GO_NODE_DEFER_STATEMENT:
+    s = push(w, k == GO_NODE_GO_STATEMENT ? GO_SITE_GO : GO_SITE_DEFER, n, depth, &st);
+    if (s && ts_node_named_child_count(n) > 0)
+      s->sub = ts_node_named_child(n, 0);
+    return st;
+  case GO_NODE_CALL_EXPRESSION:
+    return visit_call(w, n, depth);
+  case GO_NODE_COMPOSITE_LITERAL:
+    return visit_composite(w, n, depth);
+  case GO_NODE_SELECTOR_EXPRESSION:
+    return visit_selector(w, n, depth);
+  case GO_NODE_SEND_STATEMENT:
+    s = push(w, GO_SITE_SEND, n, depth, &st);
+    if (s)
+      s->sub = child(n, GO_F_CHANNEL);
+    return st;
+  case GO_NODE_UNARY_EXPRESSION:
+    if (kind_of(child(n, GO_F_OPERATOR)) == GO_NODE_TOK_ARROW) {
+      s = push(w, GO_SITE_RECV, n, depth, &st);
+      if (s)
+        s->sub = child(n, GO_F_OPERAND);
+    }
+    return st;
+  case GO_NODE_SELECT_STATEMENT:
+    push(w, GO_SITE_SELECT, n, depth, &st);
+    return st;
+  default:
+    return OMEN_OK;
+  }
+}
+
+/* A top-level declaration (a child of the root) for go_inspect.tops. */
+static omen_status add_top(walker *w, TSNode n, go_node k) {
+  switch (k) {
+  case GO_NODE_IMPORT_DECLARATION:
+  case GO_NODE_FUNCTION_DECLARATION:
+  case GO_NODE_METHOD_DECLARATION:
+  case GO_NODE_VAR_DECLARATION:
+  case GO_NODE_CONST_DECLARATION:
+  case GO_NODE_TYPE_DECLARATION:
+    break;
+  default:
+    return OMEN_OK;
+  }
+  if (w->ntops == w->captops) {
+    if (w->captops >= GO_INSPECT_MAX_SITES) {
+      w->r->truncated = true;
+      return OMEN_OK;
+    }
+    size_t cap = w->captops ? w->captops * 2 : 64;
+    go_top *nt = realloc(w->tops, cap * sizeof *nt);
+    if (!nt)
+      return OMEN_ENOMEM;
+    w->tops = nt;
+    w->captops = cap;
+  }
+  w->tops[w->ntops++] = (go_top){w->file, k, n};
+  return OMEN_OK;
+}
+
+/* Which kinds visit() acts on. */
+static bool visited(go_node k) {
+  switch (k) {
+  case GO_NODE_FUNCTION_DECLARATION:
+  case GO_NODE_METHOD_DECLARATION:
+  case GO_NODE_FUNC_LITERAL:
+  case GO_NODE_GO_STATEMENT:
+  case GO_NODE_DEFER_STATEMENT:
+  case GO_NODE_CALL_EXPRESSION:
+  case GO_NODE_COMPOSITE_LITERAL:
+  case GO_NODE_SELECTOR_EXPRESSION:
+  case GO_NODE_SEND_STATEMENT:
+  case GO_NODE_UNARY_EXPRESSION:
+  case GO_NODE_SELECT_STATEMENT:
+    return true;
+  default:
+    return false;
+  }
 }
 
 /* Leaving the node at depth: pop the functions it opened. */
@@ -292,18 +724,124 @@ static void leave(walker *w, uint32_t depth) {
     w->nf--;
 }
 
+static size_t str_hash(const char *s) {
+  size_t h = 1469598103934665603u;
+  for (; *s; s++)
+    h = (h ^ (unsigned char)*s) * 1099511628211u;
+  return h;
+}
+
+/* Identifier n (kind k) at depth: if it stands where a local is declared (the name of a parameter,
+ * a var, const or type spec, or in the left list of `:=`, a range clause, a receive or a type
+ * switch), its text joins the unit's local names. A superset: other children of those nodes (a
+ * spec's type name) join too, which only makes go_inspect_maybe_local say "maybe" more often. */
+static omen_status note_local(walker *w, TSNode n, go_node k, uint32_t depth) {
+  if (depth == 0 || w->locals_unknown)
+    return OMEN_OK;
+  switch ((go_node)w->pkind[depth - 1]) {
+  case GO_NODE_VAR_SPEC:
+  case GO_NODE_CONST_SPEC:
+  case GO_NODE_PARAMETER_DECLARATION:
+  case GO_NODE_VARIADIC_PARAMETER_DECLARATION:
+  case GO_NODE_TYPE_PARAMETER_DECLARATION:
+  case GO_NODE_TYPE_SPEC:
+  case GO_NODE_TYPE_ALIAS:
+    break;
+  case GO_NODE_EXPRESSION_LIST:
+    if (k != GO_NODE_IDENTIFIER || depth < 2)
+      return OMEN_OK;
+    switch ((go_node)w->pkind[depth - 2]) {
+    case GO_NODE_SHORT_VAR_DECLARATION:
+    case GO_NODE_RANGE_CLAUSE:
+    case GO_NODE_RECEIVE_STATEMENT:
+    case GO_NODE_TYPE_SWITCH_STATEMENT:
+      break;
+    default:
+      return OMEN_OK;
+    }
+    break;
+  default:
+    return OMEN_OK;
+  }
+  const char *name = text_of(w, n);
+  if (!name)
+    return OMEN_ENOMEM;
+  if (w->nlocals * 2 >= w->caplocals) {
+    if (w->caplocals >= INTERN_MAX_SLOTS) {
+      w->locals_unknown = true;
+      return OMEN_OK;
+    }
+    size_t cap = w->caplocals ? w->caplocals * 2 : 256;
+    const char **nt = calloc(cap, sizeof *nt);
+    if (!nt)
+      return OMEN_ENOMEM;
+    for (size_t i = 0; i < w->caplocals; i++) {
+      if (!w->locals[i])
+        continue;
+      size_t j = str_hash(w->locals[i]) & (cap - 1);
+      while (nt[j])
+        j = (j + 1) & (cap - 1);
+      nt[j] = w->locals[i];
+    }
+    free(w->locals);
+    w->locals = nt;
+    w->caplocals = cap;
+  }
+  size_t j = str_hash(name) & (w->caplocals - 1);
+  while (w->locals[j]) {
+    if (w->locals[j] == name) /* interned: equal texts are one pointer */
+      return OMEN_OK;
+    j = (j + 1) & (w->caplocals - 1);
+  }
+  w->locals[j] = name;
+  w->nlocals++;
+  return OMEN_OK;
+}
+
 static omen_status walk_file(walker *w, TSNode root) {
   TSTreeCursor c = ts_tree_cursor_new(root);
   uint32_t depth = 0;
   omen_status st = OMEN_OK;
   for (;;) {
     TSNode n = ts_tree_cursor_current_node(&c);
-    if (ts_node_is_named(n)) {
-      st = visit(w, n, depth);
+    TSSymbol sym = ts_node_symbol(n);
+    go_node k = sym < nsyms ? (go_node)sym_kind[sym] : kind_by_name(n);
+    bool leaf = sym < nsyms && sym_leaf[sym];
+    if (!leaf) {
+      if (depth >= w->cappath) {
+        size_t cap = w->cappath ? w->cappath * 2 : 64;
+        TSNode *np = realloc(w->path, cap * sizeof *np);
+        if (!np) {
+          st = OMEN_ENOMEM;
+          break;
+        }
+        w->path = np;
+        uint8_t *nk = realloc(w->pkind, cap * sizeof *nk);
+        if (!nk) {
+          st = OMEN_ENOMEM;
+          break;
+        }
+        w->pkind = nk;
+        w->cappath = cap;
+      }
+      w->path[depth] = n;
+      w->pkind[depth] = (uint8_t)k;
+    } else if (k == GO_NODE_IDENTIFIER || k == GO_NODE_TYPE_IDENTIFIER) {
+      st = note_local(w, n, k, depth);
       if (st != OMEN_OK)
         break;
     }
-    if (ts_tree_cursor_goto_first_child(&c)) {
+    if (depth == 1) {
+      st = add_top(w, n, k);
+      if (st != OMEN_OK)
+        break;
+    }
+    if (visited(k)) {
+      st = visit(w, n, k, depth);
+      if (st != OMEN_OK)
+        break;
+    }
+    if (!leaf && ts_tree_cursor_goto_first_child(&c)) {
       depth++;
       continue;
     }
@@ -325,9 +863,20 @@ static omen_status walk_file(walker *w, TSNode root) {
   return st;
 }
 
+/* ---------- lookups ---------- */
+
+struct go_inspect_index {
+  omen_arena *arena;
+  const char **locals; /* the walk's local names (open addressing by str_hash); NULL: unknown */
+  size_t caplocals;
+  const go_site **by_text[GO_SITE_NKINDS];
+  const go_site **by_name[GO_SITE_NKINDS];
+  bool failed; /* out of memory building an index: lookups find nothing */
+};
+
 static int cmp_text(const void *a, const void *b) {
   const go_site *x = *(const go_site *const *)a, *y = *(const go_site *const *)b;
-  int c = strcmp(x->text, y->text);
+  int c = x->text == y->text ? 0 : strcmp(x->text, y->text);
   if (c)
     return c;
   return x < y ? -1 : x > y;
@@ -335,7 +884,7 @@ static int cmp_text(const void *a, const void *b) {
 
 static int cmp_name(const void *a, const void *b) {
   const go_site *x = *(const go_site *const *)a, *y = *(const go_site *const *)b;
-  int c = strcmp(x->name, y->name);
+  int c = x->name == y->name ? 0 : strcmp(x->name, y->name);
   if (c)
     return c;
   return x < y ? -1 : x > y;
@@ -346,23 +895,25 @@ static bool has_text(go_site_kind k) {
          k == GO_SITE_SELECTOR;
 }
 
-static omen_status build_index(omen_arena *a, go_inspect *r) {
-  for (int k = 0; k < GO_SITE_NKINDS; k++) {
-    size_t n = r->nsites[k];
-    if (!has_text((go_site_kind)k) || n == 0)
-      continue;
-    const go_site **bt = omen_arena_alloc(a, n * sizeof *bt);
-    const go_site **bn = omen_arena_alloc(a, n * sizeof *bn);
-    if (!bt || !bn)
-      return OMEN_ENOMEM;
-    for (size_t i = 0; i < n; i++)
-      bt[i] = bn[i] = &r->sites[k][i];
-    qsort(bt, n, sizeof *bt, cmp_text);
-    qsort(bn, n, sizeof *bn, cmp_name);
-    r->by_text[k] = bt;
-    r->by_name[k] = bn;
+/* The sorted view of kind k by name or text, built on first use; NULL if none. */
+static const go_site **sorted(const go_inspect *r, go_site_kind k, bool by_name) {
+  struct go_inspect_index *ix = r->index;
+  if (!ix || ix->failed || !has_text(k) || r->nsites[k] == 0)
+    return NULL;
+  const go_site ***slot = by_name ? &ix->by_name[k] : &ix->by_text[k];
+  if (*slot)
+    return *slot;
+  size_t n = r->nsites[k];
+  const go_site **v = omen_arena_alloc(ix->arena, n * sizeof *v);
+  if (!v) {
+    ix->failed = true;
+    return NULL;
   }
-  return OMEN_OK;
+  for (size_t i = 0; i < n; i++)
+    v[i] = &r->sites[k][i];
+  qsort(v, n, sizeof *v, by_name ? cmp_name : cmp_text);
+  *slot = v;
+  return v;
 }
 
 static size_t lookup(const go_site **v, size_t n, bool by_name, const char *key, const go_site *const **out) {
@@ -391,7 +942,7 @@ size_t go_inspect_lookup(const go_inspect *r, go_site_kind k, const char *text, 
     *out = NULL;
     return 0;
   }
-  return lookup(r->by_text[k], r->nsites[k], false, text, out);
+  return lookup(sorted(r, k, false), r->nsites[k], false, text, out);
 }
 
 size_t go_inspect_lookup_name(const go_inspect *r, go_site_kind k, const char *name,
@@ -400,7 +951,22 @@ size_t go_inspect_lookup_name(const go_inspect *r, go_site_kind k, const char *n
     *out = NULL;
     return 0;
   }
-  return lookup(r->by_name[k], r->nsites[k], true, name, out);
+  return lookup(sorted(r, k, true), r->nsites[k], true, name, out);
+}
+
+bool go_inspect_maybe_local(const go_inspect *r, const char *name) {
+  if (!r || !r->index || !r->index->locals || !name)
+    return true;
+  const struct go_inspect_index *ix = r->index;
+  if (ix->caplocals == 0)
+    return false;
+  size_t j = str_hash(name) & (ix->caplocals - 1);
+  while (ix->locals[j]) {
+    if (strcmp(ix->locals[j], name) == 0)
+      return true;
+    j = (j + 1) & (ix->caplocals - 1);
+  }
+  return false;
 }
 
 const go_site *go_inspect_func_of(const go_inspect *r, const go_site *s) {
@@ -429,41 +995,94 @@ size_t go_inspect_sites_in(const go_inspect *r, go_site_kind k, const go_site *f
 TSNode go_inspect_enclosing_func(TSNode n) {
   TSNode p = ts_node_parent(n);
   while (!ts_node_is_null(p)) {
-    const char *t = ts_node_type(p);
-    if (strcmp(t, "function_declaration") == 0 || strcmp(t, "method_declaration") == 0 ||
-        strcmp(t, "func_literal") == 0)
+    go_node k = go_node_kind(p);
+    if (k == GO_NODE_FUNCTION_DECLARATION || k == GO_NODE_METHOD_DECLARATION || k == GO_NODE_FUNC_LITERAL)
       return p;
     p = ts_node_parent(p);
   }
   return p;
 }
 
-static omen_status run(omen_pass *pass, void **result) {
+/* ---------- the analyzer ---------- */
+
+static void walker_free(walker *w) {
+  for (int k = 0; k < GO_SITE_NKINDS; k++)
+    free(w->v[k].v);
+  free(w->fidx);
+  free(w->fdepth);
+  free(w->path);
+  free(w->pkind);
+  free(w->tab);
+  free(w->tops);
+  free(w->locals);
+}
+
+static omen_status collect(omen_pass *pass, walker *w, go_inspect *r) {
   omen_arena *a = omen_pass_arena(pass);
-  go_inspect *r = omen_arena_alloc(a, sizeof *r);
-  walker *w = omen_arena_alloc(a, sizeof *w);
   size_t nf = omen_pass_go_nfiles(pass);
   const omen_go_file **files = omen_arena_alloc(a, (nf ? nf : 1) * sizeof *files);
-  if (!r || !w || !files)
+  r->index = omen_arena_alloc(a, sizeof *r->index);
+  if (!files || !r->index)
     return OMEN_ENOMEM;
-  w->arena = a;
-  w->r = r;
+  r->index->arena = a;
   for (size_t i = 0; i < nf; i++) {
     const omen_go_file *g = omen_pass_go_file(pass, i);
     files[i] = g;
     w->f = g->file;
     w->file = (uint32_t)i;
+    if (ts_node_has_error(g->root))
+      w->locals_unknown = true; /* names may stand anywhere in broken code */
     omen_status st = walk_file(w, g->root);
     if (st != OMEN_OK)
       return st;
   }
   r->nfiles = nf;
   r->files = files;
-  for (int k = 0; k < GO_SITE_NKINDS; k++) {
-    r->sites[k] = w->v[k].v;
-    r->nsites[k] = w->v[k].n;
+  if (!w->locals_unknown) {
+    size_t cap = w->caplocals ? w->caplocals : 1;
+    r->index->locals = omen_arena_alloc(a, cap * sizeof *r->index->locals);
+    if (!r->index->locals)
+      return OMEN_ENOMEM;
+    if (w->caplocals)
+      memcpy(r->index->locals, w->locals, cap * sizeof *r->index->locals);
+    r->index->caplocals = w->caplocals;
   }
-  omen_status st = build_index(a, r);
+  /* the sites move from the walk's growing buffers to exact arrays in the arena */
+  if (w->ntops) {
+    r->tops = omen_arena_alloc(a, w->ntops * sizeof *r->tops);
+    if (!r->tops)
+      return OMEN_ENOMEM;
+    memcpy(r->tops, w->tops, w->ntops * sizeof *r->tops);
+    r->ntops = w->ntops;
+  }
+  for (int k = 0; k < GO_SITE_NKINDS; k++) {
+    size_t n = w->v[k].n;
+    if (n == 0)
+      continue;
+    go_site *v = omen_arena_alloc(a, n * sizeof *v);
+    if (!v)
+      return OMEN_ENOMEM;
+    memcpy(v, w->v[k].v, n * sizeof *v);
+    free(w->v[k].v);
+    w->v[k].v = NULL;
+    r->sites[k] = v;
+    r->nsites[k] = n;
+  }
+  return OMEN_OK;
+}
+
+static omen_status run(omen_pass *pass, void **result) {
+  ensure_tables();
+  omen_arena *a = omen_pass_arena(pass);
+  go_inspect *r = omen_arena_alloc(a, sizeof *r);
+  if (!r)
+    return OMEN_ENOMEM;
+  walker w;
+  memset(&w, 0, sizeof w);
+  w.arena = a;
+  w.r = r;
+  omen_status st = collect(pass, &w, r);
+  walker_free(&w);
   if (st != OMEN_OK)
     return st;
   *result = r;
@@ -476,8 +1095,9 @@ const omen_analyzer omen_go_inspect = {
     .doc = "Base analyzer. Walks every file of a Go package once and records functions (declarations, "
            "methods, literals), go and defer statements, calls with their callee text, synchronization "
            "calls (Lock, Unlock, Wait, Add, Done...), composite literals, `x.Name` selectors, channel "
-           "sends and receives, and select statements, each with its enclosing function. Other Go "
-           "analyzers look sites up by kind and text instead of walking the trees again. Reports nothing.",
+           "sends and receives, and select statements, each with its enclosing function, and the "
+           "top-level declarations of each file. Other Go analyzers look sites up by kind and text "
+           "instead of walking the trees again. Reports nothing.",
     .langs = OMEN_LANG_GO,
     .run = run,
 };

@@ -1,4 +1,5 @@
-/* go_inspect.h - result of the go-inspect base analyzer: the sites of a Go unit by kind, from one walk. */
+/* go_inspect.h - result of the go-inspect base analyzer: the sites of a Go unit by kind and its
+ * top-level declarations, from one walk; and node kinds and fields by id for all Go analyzers. */
 #ifndef OMEN_GO_INSPECT_H
 #define OMEN_GO_INSPECT_H
 
@@ -7,6 +8,146 @@
 
 #include "analyzers.h"
 #include "pass.h"
+
+/* ---- node kinds and fields by id ----
+ * Comparing ts_node_type(n) with strcmp costs a string compare per test; these compare the node's
+ * symbol id against a table built once from the grammar's names, with the same answers. */
+
+/* Node types the Go analyzers test for, by their tree-sitter names (GO_NODE_TOK_*: anonymous tokens). */
+typedef enum go_node {
+  GO_NODE_OTHER = 0, /* any other type, and the null node */
+  GO_NODE_ARRAY_TYPE,
+  GO_NODE_ASSIGNMENT_STATEMENT,
+  GO_NODE_BINARY_EXPRESSION,
+  GO_NODE_BLANK_IDENTIFIER,
+  GO_NODE_BLOCK,
+  GO_NODE_CALL_EXPRESSION,
+  GO_NODE_CHANNEL_TYPE,
+  GO_NODE_COMMENT,
+  GO_NODE_COMMUNICATION_CASE,
+  GO_NODE_COMPOSITE_LITERAL,
+  GO_NODE_CONST_DECLARATION,
+  GO_NODE_CONST_SPEC,
+  GO_NODE_DEFAULT_CASE,
+  GO_NODE_DEFER_STATEMENT,
+  GO_NODE_DOT,
+  GO_NODE_EXPRESSION_CASE,
+  GO_NODE_EXPRESSION_LIST,
+  GO_NODE_EXPRESSION_SWITCH_STATEMENT,
+  GO_NODE_FALSE,
+  GO_NODE_FIELD_DECLARATION,
+  GO_NODE_FIELD_IDENTIFIER,
+  GO_NODE_FLOAT_LITERAL,
+  GO_NODE_FOR_CLAUSE,
+  GO_NODE_FOR_STATEMENT,
+  GO_NODE_FUNC_LITERAL,
+  GO_NODE_FUNCTION_DECLARATION,
+  GO_NODE_FUNCTION_TYPE,
+  GO_NODE_GENERIC_TYPE,
+  GO_NODE_GO_STATEMENT,
+  GO_NODE_IDENTIFIER,
+  GO_NODE_IF_STATEMENT,
+  GO_NODE_IMAGINARY_LITERAL,
+  GO_NODE_IMPLICIT_LENGTH_ARRAY_TYPE,
+  GO_NODE_IMPORT_DECLARATION,
+  GO_NODE_IMPORT_SPEC,
+  GO_NODE_IMPORT_SPEC_LIST,
+  GO_NODE_INDEX_EXPRESSION,
+  GO_NODE_INT_LITERAL,
+  GO_NODE_INTERFACE_TYPE,
+  GO_NODE_INTERPRETED_STRING_LITERAL,
+  GO_NODE_IOTA,
+  GO_NODE_KEYED_ELEMENT,
+  GO_NODE_LABEL_NAME,
+  GO_NODE_LABELED_STATEMENT,
+  GO_NODE_LITERAL_ELEMENT,
+  GO_NODE_MAP_TYPE,
+  GO_NODE_METHOD_DECLARATION,
+  GO_NODE_METHOD_ELEM,
+  GO_NODE_NIL,
+  GO_NODE_PACKAGE_IDENTIFIER,
+  GO_NODE_PARAMETER_DECLARATION,
+  GO_NODE_PARAMETER_LIST,
+  GO_NODE_PARENTHESIZED_EXPRESSION,
+  GO_NODE_PARENTHESIZED_TYPE,
+  GO_NODE_POINTER_TYPE,
+  GO_NODE_QUALIFIED_TYPE,
+  GO_NODE_RANGE_CLAUSE,
+  GO_NODE_RAW_STRING_LITERAL,
+  GO_NODE_RECEIVE_STATEMENT,
+  GO_NODE_RUNE_LITERAL,
+  GO_NODE_SELECT_STATEMENT,
+  GO_NODE_SELECTOR_EXPRESSION,
+  GO_NODE_SEND_STATEMENT,
+  GO_NODE_SHORT_VAR_DECLARATION,
+  GO_NODE_SLICE_EXPRESSION,
+  GO_NODE_SLICE_TYPE,
+  GO_NODE_STRUCT_TYPE,
+  GO_NODE_TRUE,
+  GO_NODE_TYPE_ALIAS,
+  GO_NODE_TYPE_ARGUMENTS,
+  GO_NODE_TYPE_ASSERTION_EXPRESSION,
+  GO_NODE_TYPE_CASE,
+  GO_NODE_TYPE_CONVERSION_EXPRESSION,
+  GO_NODE_TYPE_DECLARATION,
+  GO_NODE_TYPE_ELEM,
+  GO_NODE_TYPE_IDENTIFIER,
+  GO_NODE_TYPE_PARAMETER_DECLARATION,
+  GO_NODE_TYPE_PARAMETER_LIST,
+  GO_NODE_TYPE_SPEC,
+  GO_NODE_TYPE_SWITCH_STATEMENT,
+  GO_NODE_UNARY_EXPRESSION,
+  GO_NODE_VAR_DECLARATION,
+  GO_NODE_VAR_SPEC,
+  GO_NODE_VAR_SPEC_LIST,
+  GO_NODE_VARIADIC_PARAMETER_DECLARATION,
+  GO_NODE_TOK_AMP,    /* "&" */
+  GO_NODE_TOK_ARROW,  /* "<-" */
+  GO_NODE_TOK_DEFINE, /* ":=" */
+  GO_NODE_NKINDS
+} go_node;
+
+/* Field names of the Go grammar the analyzers use. */
+typedef enum go_fid {
+  GO_F_NONE = 0,
+  GO_F_ALIAS,
+  GO_F_ARGUMENTS,
+  GO_F_BODY,
+  GO_F_CHANNEL,
+  GO_F_COMMUNICATION,
+  GO_F_ELEMENT,
+  GO_F_FIELD,
+  GO_F_FUNCTION,
+  GO_F_INITIALIZER,
+  GO_F_KEY,
+  GO_F_LEFT,
+  GO_F_LENGTH,
+  GO_F_NAME,
+  GO_F_OPERAND,
+  GO_F_OPERATOR,
+  GO_F_PACKAGE,
+  GO_F_PARAMETERS,
+  GO_F_PATH,
+  GO_F_RECEIVER,
+  GO_F_RESULT,
+  GO_F_RIGHT,
+  GO_F_TYPE,
+  GO_F_TYPE_ARGUMENTS,
+  GO_F_TYPE_PARAMETERS,
+  GO_F_VALUE,
+  GO_F_NFIELDS
+} go_fid;
+
+/* The kind of n: the go_node whose name is ts_node_type(n); GO_NODE_OTHER for the rest and for
+ * the null node. */
+go_node go_node_kind(TSNode n);
+static inline bool go_node_is(TSNode n, go_node k) { return go_node_kind(n) == k; }
+/* The child of n in field f; the null node if none or if n is null. */
+TSNode go_node_child(TSNode n, go_fid f);
+/* The field id of f in the Go grammar (0 if the grammar has no such field). */
+TSFieldId go_field_id(go_fid f);
+
+/* ---- sites ---- */
 
 /* What a site is. One node may be several sites (a call `mu.Lock()` is a CALL and a SYNC_CALL;
  * the callee `http.Get` of a call is also a SELECTOR). */
@@ -59,13 +200,14 @@ typedef struct go_site {
   go_site_kind kind;
   uint32_t file;      /* index for omen_pass_go_file */
   TSNode node;        /* the site's node */
+  TSNode parent;      /* node's parent (ts_node_parent(node), which walks down from the root: use this) */
   TSNode func;        /* innermost enclosing function (declaration, method or literal); null at top level */
   int32_t func_index; /* index of func in go_inspect.sites[GO_SITE_FUNC]; -1 at top level */
+  go_func_kind fkind; /* FUNC only */
   const char *text;
   const char *name;
   TSNode sub;
   /* FUNC only */
-  go_func_kind fkind;
   const char *recv; /* GO_FUNC_METHOD: receiver base type name ("T" for `(t *T)` or `(t T[K])`), else NULL */
   bool recv_ptr;    /* GO_FUNC_METHOD: pointer receiver */
   /* COMPOSITE only: the literal is the operand of `&` (then node's parent is that unary_expression) */
@@ -74,22 +216,34 @@ typedef struct go_site {
 
 enum { GO_INSPECT_MAX_SEGMENTS = 6, GO_INSPECT_MAX_SITES = 1 << 22 };
 
+/* A top-level declaration of a file: an import, function, method, var, const or type declaration
+ * (the named children of the root of those kinds), so that other base analyzers need not walk the
+ * roots again. */
+typedef struct go_top {
+  uint32_t file; /* index for omen_pass_go_file */
+  go_node kind;  /* GO_NODE_IMPORT_DECLARATION, _FUNCTION_DECLARATION, _METHOD_DECLARATION,
+                  * _VAR_DECLARATION, _CONST_DECLARATION or _TYPE_DECLARATION */
+  TSNode node;
+} go_top;
+
 /* The result of go-inspect. sites[k] is in walk order: file by file, in source order (a node
- * before the nodes it contains). Owned by the pass arena, do not free. */
+ * before the nodes it contains); so is tops. Owned by the pass arena, do not free. */
 typedef struct go_inspect {
   size_t nfiles;
   const omen_go_file *const *files; /* files[i] == omen_pass_go_file(pass, i) */
   go_site *sites[GO_SITE_NKINDS];
   size_t nsites[GO_SITE_NKINDS];
-  bool truncated; /* a kind reached GO_INSPECT_MAX_SITES; later sites of that kind are missing */
-  /* private: per kind, site pointers sorted by text and by name, for the lookups below */
-  const go_site **by_text[GO_SITE_NKINDS];
-  const go_site **by_name[GO_SITE_NKINDS];
+  go_top *tops;
+  size_t ntops;
+  bool truncated; /* a kind reached GO_INSPECT_MAX_SITES; later sites (or tops) of that kind are missing */
+  /* private: per kind, site pointers sorted by text and by name, built on first lookup */
+  struct go_inspect_index *index;
 } go_inspect;
 
 /* Sites of kind k whose text equals text (lookup_name: whose name equals name). Returns how many;
  * *out gets an array of that many site pointers (in walk order), owned by the result. Kinds with
- * no text (GO, DEFER, SEND, RECV, SELECT) always give 0. */
+ * no text (GO, DEFER, SEND, RECV, SELECT) always give 0. The first lookup of a kind sorts that
+ * kind's sites (in the unit's arena); a unit's passes run on one thread, so this needs no lock. */
 size_t go_inspect_lookup(const go_inspect *r, go_site_kind k, const char *text, const go_site *const **out);
 size_t go_inspect_lookup_name(const go_inspect *r, go_site_kind k, const char *name,
                               const go_site *const **out);
@@ -113,6 +267,12 @@ static inline const omen_go_file *go_inspect_file(const go_inspect *r, const go_
 static inline bool go_inspect_is_test(const go_inspect *r, const go_site *s) {
   return r->files[s->file]->file->is_test;
 }
+
+/* Could name be declared as a local anywhere in the unit: a parameter, result, receiver or type
+ * parameter, a var, const or type spec, or a variable of `:=`, a range clause, a receive or a type
+ * switch? false: certainly not, so a name lookup can skip the enclosing scopes; true: maybe (always,
+ * for a unit with syntax errors). */
+bool go_inspect_maybe_local(const go_inspect *r, const char *name);
 
 /* The enclosing function site of s (NULL at top level); for a FUNC site, the function around it. */
 const go_site *go_inspect_func_of(const go_inspect *r, const go_site *s);

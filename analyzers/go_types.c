@@ -2,6 +2,8 @@
  * signatures) and type-lite resolution of expressions to canonical type text; unknown is NULL. */
 #include "go_types.h"
 
+#include "go_inspect.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,8 +12,9 @@
 enum { MAX_DEPTH = 24, MAX_ANCESTORS = 1024, MAX_DECLS = 1 << 22 };
 
 struct go_sig_ref {
-  const void *id;
-  const go_sig *sig;
+  const void *id;  /* the function_declaration or method_declaration node */
+  uint32_t method; /* 1: methods[index], 0: decls[index] */
+  size_t index;
 };
 
 /* ---------- the standard-library table ---------- */
@@ -232,16 +235,6 @@ static bool in_list(const char *const *l, const char *s) {
 
 /* ---------- small helpers ---------- */
 
-static bool is(TSNode n, const char *type) {
-  return !ts_node_is_null(n) && strcmp(ts_node_type(n), type) == 0;
-}
-
-static TSNode field(TSNode n, const char *name) {
-  if (ts_node_is_null(n))
-    return n;
-  return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name));
-}
-
 static TSNode null_node(void) {
   TSNode n;
   memset(&n, 0, sizeof n);
@@ -249,7 +242,7 @@ static TSNode null_node(void) {
 }
 
 static TSNode unparen(TSNode n) {
-  while (is(n, "parenthesized_expression") && ts_node_named_child_count(n) == 1)
+  while (go_node_is(n, GO_NODE_PARENTHESIZED_EXPRESSION) && ts_node_named_child_count(n) == 1)
     n = ts_node_named_child(n, 0);
   return n;
 }
@@ -325,8 +318,9 @@ static char *collapsed(const go_types *t, uint32_t file, TSNode n) {
 }
 
 /* Named children of n, through a cursor (ts_node_named_child is linear per call). Calls fn for
- * each with its field name (may be NULL); stops when fn returns false. */
-typedef bool (*child_fn)(void *ctx, TSNode child, const char *field_name);
+ * each with its field id (0 if none); stops when fn returns false. */
+typedef bool (*child_fn)(void *ctx, TSNode child, TSFieldId field);
+
 static void each_named(TSNode n, child_fn fn, void *ctx) {
   if (ts_node_is_null(n))
     return;
@@ -334,15 +328,15 @@ static void each_named(TSNode n, child_fn fn, void *ctx) {
   if (ts_tree_cursor_goto_first_child(&c)) {
     do {
       TSNode ch = ts_tree_cursor_current_node(&c);
-      if (ts_node_is_named(ch) && !fn(ctx, ch, ts_tree_cursor_current_field_name(&c)))
+      if (ts_node_is_named(ch) && !fn(ctx, ch, ts_tree_cursor_current_field_id(&c)))
         break;
     } while (ts_tree_cursor_goto_next_sibling(&c));
   }
   ts_tree_cursor_delete(&c);
 }
 
-/* Does n have an anonymous child token tok (e.g. ":=")? */
-static bool has_token(TSNode n, const char *tok) {
+/* Does n have an anonymous child token tok (e.g. GO_NODE_TOK_DEFINE)? */
+static bool has_token(TSNode n, go_node tok) {
   if (ts_node_is_null(n))
     return false;
   bool found = false;
@@ -350,7 +344,7 @@ static bool has_token(TSNode n, const char *tok) {
   if (ts_tree_cursor_goto_first_child(&c)) {
     do {
       TSNode ch = ts_tree_cursor_current_node(&c);
-      if (!ts_node_is_named(ch) && strcmp(ts_node_type(ch), tok) == 0) {
+      if (!ts_node_is_named(ch) && go_node_kind(ch) == tok) {
         found = true;
         break;
       }
@@ -375,6 +369,21 @@ static void *grow(omen_arena *a, void *v, size_t n, size_t *cap, size_t elem) {
   return nv;
 }
 
+/* Room for one more element in a heap vector of the index builder (moved to the arena when done;
+ * on failure the old block stays valid and is freed with the builder). */
+static void *hgrow(void *v, size_t n, size_t *cap, size_t elem) {
+  if (n < *cap)
+    return v;
+  if (*cap >= MAX_DECLS)
+    return NULL;
+  size_t nc = *cap ? *cap * 2 : 16;
+  void *nv = realloc(v, nc * elem);
+  if (!nv)
+    return NULL;
+  *cap = nc;
+  return nv;
+}
+
 bool go_types_is_std_path(const char *path) {
   if (!path || !*path)
     return false;
@@ -389,6 +398,9 @@ bool go_types_is_std_path(const char *path) {
 static const char *canon(const go_types *t, uint32_t file, TSNode n, int depth);
 static const char *sig_text(const go_types *t, const go_sig *s);
 static bool build_sig(const go_types *t, uint32_t file, TSNode params, TSNode result, go_sig *out);
+
+static const go_decl *find_decl(const go_types *t, const char *name);
+static const go_decl *filled_decl(const go_types *t, const go_decl *d);
 
 static const go_import *import_named(const go_types *t, uint32_t file, const char *name, size_t len) {
   for (size_t i = 0; i < t->nimports[file]; i++) {
@@ -415,7 +427,7 @@ static const char *canon_name(const go_types *t, uint32_t file, TSNode id, int d
     return NULL;
   if (in_list(universe_types, name))
     return name;
-  const go_decl *d = go_types_decl(t, name);
+  const go_decl *d = find_decl(t, name);
   if (d && d->kind == GO_DECL_TYPE && d->alias) {
     if (depth > MAX_DEPTH)
       return NULL;
@@ -439,7 +451,7 @@ static const char *canon_list(const go_types *t, uint32_t file, TSNode list, int
   uint32_t n = ts_node_named_child_count(list);
   for (uint32_t i = 0; i < n; i++) {
     TSNode e = ts_node_named_child(list, i);
-    if (is(e, "type_elem") && ts_node_named_child_count(e) == 1)
+    if (go_node_is(e, GO_NODE_TYPE_ELEM) && ts_node_named_child_count(e) == 1)
       e = ts_node_named_child(e, 0);
     const char *ct = canon(t, file, e, depth + 1);
     out = cat(t->arena, 3, out, i ? ", " : "", ct);
@@ -452,55 +464,58 @@ static const char *canon_list(const go_types *t, uint32_t file, TSNode list, int
 static const char *canon(const go_types *t, uint32_t file, TSNode n, int depth) {
   if (ts_node_is_null(n) || depth > MAX_DEPTH)
     return NULL;
-  const char *k = ts_node_type(n);
+  go_node k = go_node_kind(n);
   omen_arena *a = t->arena;
-  if (strcmp(k, "type_identifier") == 0 || strcmp(k, "identifier") == 0)
+  if (k == GO_NODE_TYPE_IDENTIFIER || k == GO_NODE_IDENTIFIER)
     return canon_name(t, file, n, depth);
-  if (strcmp(k, "qualified_type") == 0 || strcmp(k, "selector_expression") == 0) {
-    bool q = k[0] == 'q';
-    TSNode pk = field(n, q ? "package" : "operand"), nm = field(n, q ? "name" : "field");
-    if (ts_node_is_null(pk) || ts_node_is_null(nm) || (!q && !is(pk, "identifier")))
+  if (k == GO_NODE_QUALIFIED_TYPE || k == GO_NODE_SELECTOR_EXPRESSION) {
+    bool q = k == GO_NODE_QUALIFIED_TYPE;
+    TSNode pk = go_node_child(n, q ? GO_F_PACKAGE : GO_F_OPERAND),
+           nm = go_node_child(n, q ? GO_F_NAME : GO_F_FIELD);
+    if (ts_node_is_null(pk) || ts_node_is_null(nm) || (!q && !go_node_is(pk, GO_NODE_IDENTIFIER)))
       return NULL;
     const go_import *im = import_of_node(t, file, pk);
     if (!im)
       return NULL;
     return cat(a, 3, im->path, ".", str(t, file, nm));
   }
-  if (strcmp(k, "pointer_type") == 0 ||
-      (strcmp(k, "unary_expression") == 0 && eq(t, file, field(n, "operator"), "*")))
+  if (k == GO_NODE_POINTER_TYPE ||
+      (k == GO_NODE_UNARY_EXPRESSION && eq(t, file, go_node_child(n, GO_F_OPERATOR), "*")))
     return cat(a, 2, "*",
-               canon(t, file, k[0] == 'p' ? ts_node_named_child(n, 0) : field(n, "operand"), depth + 1));
-  if (strcmp(k, "parenthesized_type") == 0 || strcmp(k, "parenthesized_expression") == 0)
+               canon(t, file,
+                     k == GO_NODE_POINTER_TYPE ? ts_node_named_child(n, 0) : go_node_child(n, GO_F_OPERAND),
+                     depth + 1));
+  if (k == GO_NODE_PARENTHESIZED_TYPE || k == GO_NODE_PARENTHESIZED_EXPRESSION)
     return canon(t, file, ts_node_named_child(n, 0), depth + 1);
-  if (strcmp(k, "slice_type") == 0)
-    return cat(a, 2, "[]", canon(t, file, field(n, "element"), depth + 1));
-  if (strcmp(k, "array_type") == 0)
-    return cat(a, 4, "[", collapsed(t, file, field(n, "length")), "]",
-               canon(t, file, field(n, "element"), depth + 1));
-  if (strcmp(k, "implicit_length_array_type") == 0)
-    return cat(a, 2, "[...]", canon(t, file, field(n, "element"), depth + 1));
-  if (strcmp(k, "map_type") == 0)
-    return cat(a, 4, "map[", canon(t, file, field(n, "key"), depth + 1), "]",
-               canon(t, file, field(n, "value"), depth + 1));
-  if (strcmp(k, "channel_type") == 0) {
+  if (k == GO_NODE_SLICE_TYPE)
+    return cat(a, 2, "[]", canon(t, file, go_node_child(n, GO_F_ELEMENT), depth + 1));
+  if (k == GO_NODE_ARRAY_TYPE)
+    return cat(a, 4, "[", collapsed(t, file, go_node_child(n, GO_F_LENGTH)), "]",
+               canon(t, file, go_node_child(n, GO_F_ELEMENT), depth + 1));
+  if (k == GO_NODE_IMPLICIT_LENGTH_ARRAY_TYPE)
+    return cat(a, 2, "[...]", canon(t, file, go_node_child(n, GO_F_ELEMENT), depth + 1));
+  if (k == GO_NODE_MAP_TYPE)
+    return cat(a, 4, "map[", canon(t, file, go_node_child(n, GO_F_KEY), depth + 1), "]",
+               canon(t, file, go_node_child(n, GO_F_VALUE), depth + 1));
+  if (k == GO_NODE_CHANNEL_TYPE) {
     const char *dir = "chan ";
     TSNode first = ts_node_child(n, 0), second = ts_node_child(n, 1);
-    if (is(first, "<-"))
+    if (go_node_is(first, GO_NODE_TOK_ARROW))
       dir = "<-chan ";
-    else if (is(second, "<-"))
+    else if (go_node_is(second, GO_NODE_TOK_ARROW))
       dir = "chan<- ";
-    return cat(a, 2, dir, canon(t, file, field(n, "value"), depth + 1));
+    return cat(a, 2, dir, canon(t, file, go_node_child(n, GO_F_VALUE), depth + 1));
   }
-  if (strcmp(k, "function_type") == 0) {
+  if (k == GO_NODE_FUNCTION_TYPE) {
     go_sig s;
-    if (!build_sig(t, file, field(n, "parameters"), field(n, "result"), &s))
+    if (!build_sig(t, file, go_node_child(n, GO_F_PARAMETERS), go_node_child(n, GO_F_RESULT), &s))
       return NULL;
     return sig_text(t, &s);
   }
-  if (strcmp(k, "generic_type") == 0)
-    return cat(a, 4, canon(t, file, field(n, "type"), depth + 1), "[",
-               canon_list(t, file, field(n, "type_arguments"), depth), "]");
-  if (strcmp(k, "struct_type") == 0 || strcmp(k, "interface_type") == 0)
+  if (k == GO_NODE_GENERIC_TYPE)
+    return cat(a, 4, canon(t, file, go_node_child(n, GO_F_TYPE), depth + 1), "[",
+               canon_list(t, file, go_node_child(n, GO_F_TYPE_ARGUMENTS), depth), "]");
+  if (k == GO_NODE_STRUCT_TYPE || k == GO_NODE_INTERFACE_TYPE)
     return collapsed(t, file, n);
   return NULL;
 }
@@ -539,22 +554,22 @@ typedef struct name_ctx {
   size_t count;
 } name_ctx;
 
-static bool param_name(void *ctx, TSNode ch, const char *fname) {
+static bool param_name(void *ctx, TSNode ch, TSFieldId fname) {
   name_ctx *c = ctx;
-  if (fname && strcmp(fname, "name") == 0) {
+  if (fname == go_field_id(GO_F_NAME)) {
     c->count++;
     return add_param(c->b, str(c->b->t, c->b->file, ch), c->type, c->decl);
   }
   return true;
 }
 
-static bool param_decl(void *ctx, TSNode ch, const char *fname) {
+static bool param_decl(void *ctx, TSNode ch, TSFieldId fname) {
   (void)fname;
   sig_build *b = ctx;
-  bool variadic = is(ch, "variadic_parameter_declaration");
-  if (!variadic && !is(ch, "parameter_declaration"))
+  bool variadic = go_node_is(ch, GO_NODE_VARIADIC_PARAMETER_DECLARATION);
+  if (!variadic && !go_node_is(ch, GO_NODE_PARAMETER_DECLARATION))
     return true;
-  const char *ty = canon(b->t, b->file, field(ch, "type"), 0);
+  const char *ty = canon(b->t, b->file, go_node_child(ch, GO_F_TYPE), 0);
   if (variadic) {
     b->variadic = true;
     ty = cat(b->t->arena, 2, "[]", ty);
@@ -576,7 +591,7 @@ static bool build_sig(const go_types *t, uint32_t file, TSNode params, TSNode re
   out->nparams = b.n;
   out->variadic = b.variadic;
   sig_build r = {t, file, NULL, 0, 0, false, true};
-  if (is(result, "parameter_list"))
+  if (go_node_is(result, GO_NODE_PARAMETER_LIST))
     each_named(result, param_decl, &r);
   else if (!ts_node_is_null(result))
     add_param(&r, NULL, canon(t, file, result, 0), result);
@@ -618,19 +633,11 @@ static int cmp_sigref(const void *a, const void *b) {
   return x->id < y->id ? -1 : x->id > y->id;
 }
 
-const go_sig *go_types_sig_of(const go_types *t, TSNode fn) {
-  if (!t || ts_node_is_null(fn) || t->nsigrefs == 0)
-    return NULL;
-  struct go_sig_ref key = {fn.id, NULL};
-  const struct go_sig_ref *r = bsearch(&key, t->sigrefs, t->nsigrefs, sizeof key, cmp_sigref);
-  return r ? r->sig : NULL;
-}
-
 const go_sig *go_types_sig_of_lit(const go_types *t, uint32_t file, TSNode lit) {
-  if (!t || file >= t->nfiles || !is(lit, "func_literal"))
+  if (!t || file >= t->nfiles || !go_node_is(lit, GO_NODE_FUNC_LITERAL))
     return NULL;
   go_sig *s = omen_arena_alloc(t->arena, sizeof *s);
-  if (!s || !build_sig(t, file, field(lit, "parameters"), field(lit, "result"), s))
+  if (!s || !build_sig(t, file, go_node_child(lit, GO_F_PARAMETERS), go_node_child(lit, GO_F_RESULT), s))
     return NULL;
   return s;
 }
@@ -683,8 +690,6 @@ typedef struct builder {
   size_t nstructs, capstructs;
   go_method *methods;
   size_t nmethods, capmethods;
-  struct go_sig_ref *refs;
-  size_t nrefs, caprefs;
   /* const groups: the last spec with values */
   TSNode prev_type, prev_values;
   omen_status st;
@@ -692,7 +697,7 @@ typedef struct builder {
 
 static void add_import(builder *b, TSNode spec, TSNode decl) {
   go_types *t = b->t;
-  const char *path = unquote(t, b->file, field(spec, "path"));
+  const char *path = unquote(t, b->file, go_node_child(spec, GO_F_PATH));
   if (!path)
     return;
   go_import im = {0};
@@ -700,11 +705,11 @@ static void add_import(builder *b, TSNode spec, TSNode decl) {
   im.spec = spec;
   im.decl = decl;
   im.std = go_types_is_std_path(path);
-  TSNode nm = field(spec, "name");
-  if (is(nm, "dot")) {
+  TSNode nm = go_node_child(spec, GO_F_NAME);
+  if (go_node_is(nm, GO_NODE_DOT)) {
     im.kind = GO_IMPORT_DOT;
     im.name = ".";
-  } else if (is(nm, "blank_identifier")) {
+  } else if (go_node_is(nm, GO_NODE_BLANK_IDENTIFIER)) {
     im.kind = GO_IMPORT_BLANK;
     im.name = "_";
   } else if (!ts_node_is_null(nm)) {
@@ -715,7 +720,7 @@ static void add_import(builder *b, TSNode spec, TSNode decl) {
     im.name = assumed_name(t->arena, path);
     im.assumed = !im.std;
   }
-  go_import *nv = grow(t->arena, b->imps, b->nimps, &b->capimps, sizeof *nv);
+  go_import *nv = hgrow(b->imps, b->nimps, &b->capimps, sizeof *nv);
   if (!nv || !im.name) {
     b->st = OMEN_ENOMEM;
     return;
@@ -731,7 +736,7 @@ static go_decl *add_decl(builder *b, const char *name, go_decl_kind kind, TSNode
   }
   if (strcmp(name, "_") == 0)
     return NULL;
-  go_decl *nv = grow(b->t->arena, b->decls, b->ndecls, &b->capdecls, sizeof *nv);
+  go_decl *nv = hgrow(b->decls, b->ndecls, &b->capdecls, sizeof *nv);
   if (!nv) {
     b->st = OMEN_ENOMEM;
     return NULL;
@@ -754,15 +759,15 @@ typedef struct spec_ctx {
   uint32_t index;
 } spec_ctx;
 
-static bool spec_name(void *ctx, TSNode ch, const char *fname) {
+static bool spec_name(void *ctx, TSNode ch, TSFieldId fname) {
   spec_ctx *c = ctx;
-  if (!fname || strcmp(fname, "name") != 0)
+  if (fname != go_field_id(GO_F_NAME))
     return true;
   builder *b = c->b;
   go_decl *d = add_decl(b, str(b->t, b->file, ch), c->kind, ch, c->spec);
   if (d) {
-    d->type = field(c->spec, "type");
-    d->values = field(c->spec, "value");
+    d->type = go_node_child(c->spec, GO_F_TYPE);
+    d->values = go_node_child(c->spec, GO_F_VALUE);
     d->index = c->index;
     if (c->kind == GO_DECL_CONST && ts_node_is_null(d->type) && ts_node_is_null(d->values)) {
       d->type = b->prev_type; /* implicit repetition in a const group */
@@ -779,26 +784,26 @@ static void add_spec(builder *b, TSNode spec, go_decl_kind kind) {
   each_named(spec, spec_name, &c);
   for (size_t i = first; i < b->ndecls; i++)
     b->decls[i].nnames = c.index;
-  if (kind == GO_DECL_CONST && !ts_node_is_null(field(spec, "value"))) {
-    b->prev_type = field(spec, "type");
-    b->prev_values = field(spec, "value");
+  if (kind == GO_DECL_CONST && !ts_node_is_null(go_node_child(spec, GO_F_VALUE))) {
+    b->prev_type = go_node_child(spec, GO_F_TYPE);
+    b->prev_values = go_node_child(spec, GO_F_VALUE);
   }
 }
 
-static bool var_child(void *ctx, TSNode ch, const char *fname) {
+static bool var_child(void *ctx, TSNode ch, TSFieldId fname) {
   (void)fname;
   builder *b = ctx;
-  if (is(ch, "var_spec"))
+  if (go_node_is(ch, GO_NODE_VAR_SPEC))
     add_spec(b, ch, GO_DECL_VAR);
-  else if (is(ch, "const_spec"))
+  else if (go_node_is(ch, GO_NODE_CONST_SPEC))
     add_spec(b, ch, GO_DECL_CONST);
-  else if (is(ch, "var_spec_list"))
+  else if (go_node_is(ch, GO_NODE_VAR_SPEC_LIST))
     each_named(ch, var_child, b);
   return b->st == OMEN_OK;
 }
 
 static bool add_struct(builder *b, const char *name, TSNode spec) {
-  go_struct *nv = grow(b->t->arena, b->structs, b->nstructs, &b->capstructs, sizeof *nv);
+  go_struct *nv = hgrow(b->structs, b->nstructs, &b->capstructs, sizeof *nv);
   if (!nv) {
     b->st = OMEN_ENOMEM;
     return false;
@@ -809,7 +814,7 @@ static bool add_struct(builder *b, const char *name, TSNode spec) {
 }
 
 static go_method *add_method(builder *b, const char *recv, const char *name, TSNode decl) {
-  go_method *nv = grow(b->t->arena, b->methods, b->nmethods, &b->capmethods, sizeof *nv);
+  go_method *nv = hgrow(b->methods, b->nmethods, &b->capmethods, sizeof *nv);
   if (!nv || !recv || !name) {
     b->st = OMEN_ENOMEM;
     return NULL;
@@ -829,107 +834,96 @@ typedef struct iface_ctx {
   const char *name;
 } iface_ctx;
 
-static bool iface_elem(void *ctx, TSNode ch, const char *fname) {
+static bool iface_elem(void *ctx, TSNode ch, TSFieldId fname) {
   (void)fname;
   iface_ctx *c = ctx;
-  if (is(ch, "method_elem")) {
-    go_method *m = add_method(c->b, c->name, str(c->b->t, c->b->file, field(ch, "name")), ch);
+  if (go_node_is(ch, GO_NODE_METHOD_ELEM)) {
+    go_method *m = add_method(c->b, c->name, str(c->b->t, c->b->file, go_node_child(ch, GO_F_NAME)), ch);
     if (m)
       m->iface = true;
   }
   return c->b->st == OMEN_OK;
 }
 
-static bool type_child(void *ctx, TSNode ch, const char *fname) {
+static bool type_child(void *ctx, TSNode ch, TSFieldId fname) {
   (void)fname;
   builder *b = ctx;
-  bool alias = is(ch, "type_alias");
-  if (!alias && !is(ch, "type_spec"))
+  bool alias = go_node_is(ch, GO_NODE_TYPE_ALIAS);
+  if (!alias && !go_node_is(ch, GO_NODE_TYPE_SPEC))
     return true;
-  TSNode nm = field(ch, "name"), ty = field(ch, "type");
+  TSNode nm = go_node_child(ch, GO_F_NAME), ty = go_node_child(ch, GO_F_TYPE);
   const char *name = str(b->t, b->file, nm);
   go_decl *d = add_decl(b, name, GO_DECL_TYPE, nm, ch);
   if (!d)
     return b->st == OMEN_OK;
   d->type = ty;
   d->alias = alias;
-  if (!alias && is(ty, "struct_type"))
+  if (!alias && go_node_is(ty, GO_NODE_STRUCT_TYPE))
     add_struct(b, name, ch);
-  else if (!alias && is(ty, "interface_type")) {
+  else if (!alias && go_node_is(ty, GO_NODE_INTERFACE_TYPE)) {
     iface_ctx ic = {b, name};
     each_named(ty, iface_elem, &ic);
   }
   return b->st == OMEN_OK;
 }
 
-static bool add_sigref(builder *b, TSNode fn, const go_sig *sig) {
-  struct go_sig_ref *nv = grow(b->t->arena, b->refs, b->nrefs, &b->caprefs, sizeof *nv);
-  if (!nv) {
-    b->st = OMEN_ENOMEM;
-    return false;
-  }
-  b->refs = nv;
-  b->refs[b->nrefs++] = (struct go_sig_ref){fn.id, sig};
-  return true;
-}
-
 static const char *receiver_name(const go_types *t, uint32_t file, TSNode m, bool *ptr) {
-  TSNode pl = field(m, "receiver");
+  TSNode pl = go_node_child(m, GO_F_RECEIVER);
   if (ts_node_is_null(pl) || ts_node_named_child_count(pl) == 0)
     return NULL;
-  TSNode ty = field(ts_node_named_child(pl, 0), "type");
-  while (is(ty, "parenthesized_type"))
+  TSNode ty = go_node_child(ts_node_named_child(pl, 0), GO_F_TYPE);
+  while (go_node_is(ty, GO_NODE_PARENTHESIZED_TYPE))
     ty = ts_node_named_child(ty, 0);
-  if (is(ty, "pointer_type")) {
+  if (go_node_is(ty, GO_NODE_POINTER_TYPE)) {
     *ptr = true;
     ty = ts_node_named_child(ty, 0);
   }
-  if (is(ty, "generic_type"))
-    ty = field(ty, "type");
-  return is(ty, "type_identifier") ? str(t, file, ty) : NULL;
+  if (go_node_is(ty, GO_NODE_GENERIC_TYPE))
+    ty = go_node_child(ty, GO_F_TYPE);
+  return go_node_is(ty, GO_NODE_TYPE_IDENTIFIER) ? str(t, file, ty) : NULL;
 }
 
-static bool top_decl(void *ctx, TSNode ch, const char *fname) {
+static bool top_decl(void *ctx, TSNode ch, TSFieldId fname) {
   (void)fname;
   builder *b = ctx;
   go_types *t = b->t;
-  const char *k = ts_node_type(ch);
-  if (strcmp(k, "function_declaration") == 0) {
-    TSNode nm = field(ch, "name");
+  go_node k = go_node_kind(ch);
+  if (k == GO_NODE_FUNCTION_DECLARATION) {
+    TSNode nm = go_node_child(ch, GO_F_NAME);
     add_decl(b, str(t, b->file, nm), GO_DECL_FUNC, nm, ch);
-  } else if (strcmp(k, "method_declaration") == 0) {
+  } else if (k == GO_NODE_METHOD_DECLARATION) {
     bool ptr = false;
     const char *recv = receiver_name(t, b->file, ch, &ptr);
     if (recv) {
-      go_method *m = add_method(b, recv, str(t, b->file, field(ch, "name")), ch);
+      go_method *m = add_method(b, recv, str(t, b->file, go_node_child(ch, GO_F_NAME)), ch);
       if (m)
         m->ptr = ptr;
     }
-  } else if (strcmp(k, "var_declaration") == 0 || strcmp(k, "const_declaration") == 0) {
+  } else if (k == GO_NODE_VAR_DECLARATION || k == GO_NODE_CONST_DECLARATION) {
     b->prev_type = b->prev_values = null_node();
     each_named(ch, var_child, b);
-  } else if (strcmp(k, "type_declaration") == 0) {
+  } else if (k == GO_NODE_TYPE_DECLARATION) {
     each_named(ch, type_child, b);
   }
   return b->st == OMEN_OK;
 }
 
-static bool import_spec(void *ctx, TSNode ch, const char *fname) {
+static bool import_spec(void *ctx, TSNode ch, TSFieldId fname) {
   (void)fname;
   void **pair = ctx;
   builder *b = pair[0];
   TSNode *decl = pair[1];
-  if (is(ch, "import_spec"))
+  if (go_node_is(ch, GO_NODE_IMPORT_SPEC))
     add_import(b, ch, *decl);
-  else if (is(ch, "import_spec_list"))
+  else if (go_node_is(ch, GO_NODE_IMPORT_SPEC_LIST))
     each_named(ch, import_spec, ctx);
   return b->st == OMEN_OK;
 }
 
-static bool top_import(void *ctx, TSNode ch, const char *fname) {
+static bool top_import(void *ctx, TSNode ch, TSFieldId fname) {
   (void)fname;
   builder *b = ctx;
-  if (is(ch, "import_declaration")) {
+  if (go_node_is(ch, GO_NODE_IMPORT_DECLARATION)) {
     void *pair[2] = {b, &ch};
     each_named(ch, import_spec, pair);
   }
@@ -981,74 +975,156 @@ typedef struct fname_ctx {
   size_t count;
 } fname_ctx;
 
-static bool field_name(void *ctx, TSNode ch, const char *fname) {
+static bool field_name(void *ctx, TSNode ch, TSFieldId fname) {
   fname_ctx *c = ctx;
-  if (fname && strcmp(fname, "name") == 0) {
+  if (fname == go_field_id(GO_F_NAME)) {
     c->count++;
     return push_field(c->fc, (go_field){str(c->fc->t, c->fc->file, ch), c->type, false, c->decl});
   }
   return true;
 }
 
-static bool field_decl(void *ctx, TSNode ch, const char *fname) {
+static bool field_decl(void *ctx, TSNode ch, TSFieldId fname) {
   (void)fname;
   field_ctx *c = ctx;
-  if (!is(ch, "field_declaration"))
+  if (!go_node_is(ch, GO_NODE_FIELD_DECLARATION))
     return true;
-  TSNode ty = field(ch, "type");
+  TSNode ty = go_node_child(ch, GO_F_TYPE);
   fname_ctx nc = {c, ch, canon(c->t, c->file, ty, 0), 0};
   each_named(ch, field_name, &nc);
   if (nc.count == 0 && c->ok) {
     /* embedded: named after its type */
     TSNode base = ty;
-    if (is(base, "pointer_type"))
+    if (go_node_is(base, GO_NODE_POINTER_TYPE))
       base = ts_node_named_child(base, 0);
-    if (is(base, "generic_type"))
-      base = field(base, "type");
-    if (is(base, "qualified_type"))
-      base = field(base, "name");
+    if (go_node_is(base, GO_NODE_GENERIC_TYPE))
+      base = go_node_child(base, GO_F_TYPE);
+    if (go_node_is(base, GO_NODE_QUALIFIED_TYPE))
+      base = go_node_child(base, GO_F_NAME);
     if (!ts_node_is_null(base))
       push_field(c, (go_field){str(c->t, c->file, base), nc.type, true, ch});
   }
   return c->ok;
 }
 
-static omen_status finish_index(go_types *t, builder *b) {
-  /* structs' fields and all signatures, now that aliases and imports are known */
-  for (size_t i = 0; i < t->nstructs; i++) {
-    go_struct *s = &t->structs[i];
-    TSNode ty = field(s->spec, "type");
-    TSNode list = ts_node_named_child(ty, 0);
-    field_ctx fc = {t, s->file, NULL, 0, 0, true};
-    each_named(list, field_decl, &fc);
-    if (!fc.ok)
-      return OMEN_ENOMEM;
+/* ---------- lazy parts: signatures and struct fields, built on first use ---------- */
+
+enum { LAZY_TODO = 0, LAZY_BUSY, LAZY_DONE };
+
+struct go_types_lazy {
+  uint8_t *decl, *method, *strct; /* LAZY_* per entry of decls, methods, structs */
+  struct go_sig_ref *sigrefs;     /* function/method node -> entry, sorted by node id */
+  size_t nsigrefs;
+  bool sigrefs_built;
+  /* scopes, for name lookups (see "scopes" below) */
+  const go_inspect *ins; /* its tops find the top-level declaration around a node; may be NULL */
+  size_t *top_first;     /* per file, its first index in ins->tops (nfiles + 1 entries) */
+  TSNode *anc;           /* the ancestor chain of the last lookup, in file anc_file */
+  size_t anc_n;
+  uint32_t anc_file;
+  struct blk_index *blk; /* declarations by name of blocks, case clauses and functions */
+  size_t nblk, capblk;   /* capblk: a power of two (open addressing) */
+};
+
+/* The fill_* functions build an entry's lazy part once (BUSY guards against re-entry, which the
+ * builders do not do: signatures and fields need only type names, never other signatures). */
+static void fill_decl(const go_types *t, size_t i) {
+  go_decl *d = &t->decls[i];
+  if (d->kind != GO_DECL_FUNC || t->lazy->decl[i] != LAZY_TODO)
+    return;
+  t->lazy->decl[i] = LAZY_BUSY;
+  go_sig *s = omen_arena_alloc(t->arena, sizeof *s);
+  if (s &&
+      build_sig(t, d->file, go_node_child(d->spec, GO_F_PARAMETERS), go_node_child(d->spec, GO_F_RESULT), s))
+    d->sig = s;
+  t->lazy->decl[i] = LAZY_DONE;
+}
+
+static void fill_method(const go_types *t, size_t i) {
+  go_method *m = &t->methods[i];
+  if (t->lazy->method[i] != LAZY_TODO)
+    return;
+  t->lazy->method[i] = LAZY_BUSY;
+  if (!build_sig(t, m->file, go_node_child(m->decl, GO_F_PARAMETERS), go_node_child(m->decl, GO_F_RESULT),
+                 &m->sig))
+    memset(&m->sig, 0, sizeof m->sig);
+  t->lazy->method[i] = LAZY_DONE;
+}
+
+static void fill_struct(const go_types *t, size_t i) {
+  go_struct *s = &t->structs[i];
+  if (t->lazy->strct[i] != LAZY_TODO)
+    return;
+  t->lazy->strct[i] = LAZY_BUSY;
+  TSNode ty = go_node_child(s->spec, GO_F_TYPE);
+  TSNode list = ts_node_named_child(ty, 0);
+  field_ctx fc = {t, s->file, NULL, 0, 0, true};
+  each_named(list, field_decl, &fc);
+  if (fc.ok) {
     s->fields = fc.v;
     s->nfields = fc.n;
   }
-  for (size_t i = 0; i < t->nmethods; i++) {
-    go_method *m = &t->methods[i];
-    if (!build_sig(t, m->file, field(m->decl, "parameters"), field(m->decl, "result"), &m->sig))
-      return OMEN_ENOMEM;
-    if (!m->iface && !add_sigref(b, m->decl, &m->sig))
-      return OMEN_ENOMEM;
+  t->lazy->strct[i] = LAZY_DONE;
+}
+
+static const go_decl *filled_decl(const go_types *t, const go_decl *d) {
+  if (d)
+    fill_decl(t, (size_t)(d - t->decls));
+  return d;
+}
+
+void go_types_complete(const go_types *t) {
+  if (!t)
+    return;
+  for (size_t i = 0; i < t->nstructs; i++)
+    fill_struct(t, i);
+  for (size_t i = 0; i < t->nmethods; i++)
+    fill_method(t, i);
+  for (size_t i = 0; i < t->ndecls; i++)
+    fill_decl(t, i);
+}
+
+static bool build_sigrefs(const go_types *t) {
+  struct go_types_lazy *lz = t->lazy;
+  if (lz->sigrefs_built)
+    return lz->sigrefs != NULL;
+  lz->sigrefs_built = true;
+  size_t n = 0;
+  for (size_t i = 0; i < t->nmethods; i++)
+    n += !t->methods[i].iface;
+  for (size_t i = 0; i < t->ndecls; i++)
+    n += t->decls[i].kind == GO_DECL_FUNC;
+  if (n == 0)
+    return false;
+  struct go_sig_ref *v = omen_arena_alloc(t->arena, n * sizeof *v);
+  if (!v)
+    return false;
+  size_t k = 0;
+  for (size_t i = 0; i < t->nmethods; i++)
+    if (!t->methods[i].iface)
+      v[k++] = (struct go_sig_ref){t->methods[i].decl.id, 1, i};
+  for (size_t i = 0; i < t->ndecls; i++)
+    if (t->decls[i].kind == GO_DECL_FUNC)
+      v[k++] = (struct go_sig_ref){t->decls[i].spec.id, 0, i};
+  qsort(v, n, sizeof *v, cmp_sigref);
+  lz->sigrefs = v;
+  lz->nsigrefs = n;
+  return true;
+}
+
+const go_sig *go_types_sig_of(const go_types *t, TSNode fn) {
+  if (!t || ts_node_is_null(fn) || !build_sigrefs(t))
+    return NULL;
+  struct go_sig_ref key = {fn.id, 0, 0};
+  const struct go_sig_ref *r = bsearch(&key, t->lazy->sigrefs, t->lazy->nsigrefs, sizeof key, cmp_sigref);
+  if (!r)
+    return NULL;
+  if (r->method) {
+    fill_method(t, r->index);
+    return &t->methods[r->index].sig;
   }
-  for (size_t i = 0; i < t->ndecls; i++) {
-    go_decl *d = &t->decls[i];
-    if (d->kind != GO_DECL_FUNC)
-      continue;
-    go_sig *s = omen_arena_alloc(t->arena, sizeof *s);
-    if (!s || !build_sig(t, d->file, field(d->spec, "parameters"), field(d->spec, "result"), s))
-      return OMEN_ENOMEM;
-    d->sig = s;
-    if (!add_sigref(b, d->spec, s))
-      return OMEN_ENOMEM;
-  }
-  if (b->nrefs)
-    qsort(b->refs, b->nrefs, sizeof *b->refs, cmp_sigref);
-  t->sigrefs = b->refs;
-  t->nsigrefs = b->nrefs;
-  return OMEN_OK;
+  fill_decl(t, r->index);
+  return t->decls[r->index].sig;
 }
 
 const go_import *go_types_imports(const go_types *t, uint32_t file, size_t *n) {
@@ -1071,7 +1147,8 @@ const go_import *go_types_import_of(const go_types *t, uint32_t file, const char
   return NULL;
 }
 
-const go_decl *go_types_decl(const go_types *t, const char *name) {
+/* The first declaration of name, its signature not necessarily built. */
+static const go_decl *find_decl(const go_types *t, const char *name) {
   if (!t || !name)
     return NULL;
   size_t lo = 0, hi = t->ndecls;
@@ -1091,11 +1168,18 @@ const go_decl *go_types_decl(const go_types *t, const char *name) {
   return NULL;
 }
 
+const go_decl *go_types_decl(const go_types *t, const char *name) {
+  return filled_decl(t, find_decl(t, name));
+}
+
 const go_struct *go_types_struct(const go_types *t, const char *name) {
   if (!t || !name || t->nstructs == 0)
     return NULL;
   go_struct key = {name, 0, null_node(), NULL, 0};
-  return bsearch(&key, t->structs, t->nstructs, sizeof key, cmp_struct);
+  const go_struct *s = bsearch(&key, t->structs, t->nstructs, sizeof key, cmp_struct);
+  if (s)
+    fill_struct(t, (size_t)(s - t->structs));
+  return s;
 }
 
 const go_field *go_types_field(const go_struct *s, const char *name) {
@@ -1105,10 +1189,8 @@ const go_field *go_types_field(const go_struct *s, const char *name) {
   return NULL;
 }
 
-size_t go_types_methods_of(const go_types *t, const char *recv, const go_method **out) {
-  *out = NULL;
-  if (!t || !recv)
-    return 0;
+/* The methods of recv: [*lo, returned end). */
+static size_t methods_range(const go_types *t, const char *recv, size_t *first) {
   size_t lo = 0, hi = t->nmethods;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
@@ -1120,17 +1202,32 @@ size_t go_types_methods_of(const go_types *t, const char *recv, const go_method 
   size_t e = lo;
   while (e < t->nmethods && strcmp(t->methods[e].recv, recv) == 0)
     e++;
+  *first = lo;
+  return e;
+}
+
+size_t go_types_methods_of(const go_types *t, const char *recv, const go_method **out) {
+  *out = NULL;
+  if (!t || !recv)
+    return 0;
+  size_t lo, e = methods_range(t, recv, &lo);
+  for (size_t i = lo; i < e; i++)
+    fill_method(t, i);
   if (e > lo)
     *out = &t->methods[lo];
   return e - lo;
 }
 
 const go_method *go_types_method(const go_types *t, const char *recv, const char *name) {
-  const go_method *m;
-  size_t n = go_types_methods_of(t, recv, &m);
-  for (size_t i = 0; name && i < n; i++)
-    if (strcmp(m[i].name, name) == 0)
-      return &m[i];
+  if (!t || !recv || !name)
+    return NULL;
+  size_t lo, e = methods_range(t, recv, &lo);
+  for (size_t i = lo; i < e; i++) {
+    if (strcmp(t->methods[i].name, name) == 0) {
+      fill_method(t, i);
+      return &t->methods[i];
+    }
+  }
   return NULL;
 }
 
@@ -1160,11 +1257,11 @@ typedef struct list_ctx {
   bool names_only; /* only children with field "name" */
 } list_ctx;
 
-static bool list_item(void *ctx, TSNode ch, const char *fname) {
+static bool list_item(void *ctx, TSNode ch, TSFieldId fname) {
   list_ctx *c = ctx;
-  if (c->names_only && (!fname || strcmp(fname, "name") != 0))
+  if (c->names_only && (fname != go_field_id(GO_F_NAME)))
     return true;
-  if (!c->found && is(ch, "identifier") && eq(c->t, c->file, ch, c->name)) {
+  if (!c->found && go_node_is(ch, GO_NODE_IDENTIFIER) && eq(c->t, c->file, ch, c->name)) {
     c->found = true;
     c->index = c->i;
     c->id = ch;
@@ -1202,16 +1299,16 @@ typedef struct stmt_ctx {
   TSNode prev_type, prev_values; /* const groups */
 } stmt_ctx;
 
-static bool spec_declares(void *ctx, TSNode ch, const char *fname) {
+static bool spec_declares(void *ctx, TSNode ch, TSFieldId fname) {
   (void)fname;
   stmt_ctx *c = ctx;
-  if (is(ch, "var_spec_list")) {
+  if (go_node_is(ch, GO_NODE_VAR_SPEC_LIST)) {
     each_named(ch, spec_declares, c);
     return true;
   }
-  bool var = is(ch, "var_spec"), cst = is(ch, "const_spec");
+  bool var = go_node_is(ch, GO_NODE_VAR_SPEC), cst = go_node_is(ch, GO_NODE_CONST_SPEC);
   if (var || cst) {
-    TSNode ty = field(ch, "type"), vals = field(ch, "value");
+    TSNode ty = go_node_child(ch, GO_F_TYPE), vals = go_node_child(ch, GO_F_VALUE);
     if (cst && !ts_node_is_null(vals)) {
       c->prev_type = ty;
       c->prev_values = vals;
@@ -1227,11 +1324,11 @@ static bool spec_declares(void *ctx, TSNode ch, const char *fname) {
       *c->out = l;
       c->found = true;
     }
-  } else if (is(ch, "type_spec") || is(ch, "type_alias")) {
-    if (eq(c->t, c->file, field(ch, "name"), c->name)) {
+  } else if (go_node_is(ch, GO_NODE_TYPE_SPEC) || go_node_is(ch, GO_NODE_TYPE_ALIAS)) {
+    if (eq(c->t, c->file, go_node_child(ch, GO_F_NAME), c->name)) {
       local l = {0};
       set_local(&l, c->file, ch, ROLE_TYPE);
-      l.b.name = field(ch, "name");
+      l.b.name = go_node_child(ch, GO_F_NAME);
       *c->out = l;
       c->found = true;
     }
@@ -1241,18 +1338,19 @@ static bool spec_declares(void *ctx, TSNode ch, const char *fname) {
 
 /* Does statement s declare name? The last declaration wins (callers scan in order). */
 static bool stmt_declares(const go_types *t, uint32_t file, TSNode s, const char *name, local *out) {
-  if (is(s, "labeled_statement") && ts_node_named_child_count(s) == 2)
+  if (go_node_is(s, GO_NODE_LABELED_STATEMENT) && ts_node_named_child_count(s) == 2)
     s = ts_node_named_child(s, 1);
-  if (is(s, "short_var_declaration")) {
+  if (go_node_is(s, GO_NODE_SHORT_VAR_DECLARATION)) {
     local l = {0};
-    if (!in_names(t, file, field(s, "left"), name, false, &l))
+    if (!in_names(t, file, go_node_child(s, GO_F_LEFT), name, false, &l))
       return false;
     set_local(&l, file, s, ROLE_VALUE);
-    l.values = field(s, "right");
+    l.values = go_node_child(s, GO_F_RIGHT);
     *out = l;
     return true;
   }
-  if (is(s, "var_declaration") || is(s, "const_declaration") || is(s, "type_declaration")) {
+  if (go_node_is(s, GO_NODE_VAR_DECLARATION) || go_node_is(s, GO_NODE_CONST_DECLARATION) ||
+      go_node_is(s, GO_NODE_TYPE_DECLARATION)) {
     stmt_ctx c = {t, file, name, out, false, null_node(), null_node()};
     each_named(s, spec_declares, &c);
     return c.found;
@@ -1269,7 +1367,7 @@ typedef struct scan_ctx {
   bool found;
 } scan_ctx;
 
-static bool scan_stmt(void *ctx, TSNode ch, const char *fname) {
+static bool scan_stmt(void *ctx, TSNode ch, TSFieldId fname) {
   (void)fname;
   scan_ctx *c = ctx;
   if (ts_node_start_byte(ch) >= c->before)
@@ -1282,6 +1380,186 @@ static bool scan_stmt(void *ctx, TSNode ch, const char *fname) {
   return true;
 }
 
+/* Block declarations by name. A block (or case clause) is scanned once: for every name a statement
+ * of it may declare, stmt_declares gives the record; a lookup then takes the last record of the
+ * name among the statements that start before the use, as scanning the statements would. */
+typedef struct blk_decl {
+  const char *name;
+  uint32_t start; /* start byte of the declaring statement */
+  uint32_t order; /* its position among the block's statements (a function's: the group) */
+  local l;
+} blk_decl;
+
+struct blk_index {
+  const void *id; /* the scope node (id and tree); NULL for an empty slot */
+  const TSTree *tree;
+  blk_decl *v; /* sorted by name, then order */
+  size_t n;
+};
+
+enum { MAX_BLOCKS = 1 << 22 };
+
+typedef struct blk_build {
+  const go_types *t;
+  uint32_t file;
+  TSNode stmt;
+  uint32_t order;
+  blk_decl *v;
+  size_t n, cap;
+  bool ok;
+} blk_build;
+
+static void blk_add(blk_build *b, TSNode name_node) {
+  const char *name = str(b->t, b->file, name_node);
+  local l;
+  if (!name) {
+    b->ok = false;
+    return;
+  }
+  if (!stmt_declares(b->t, b->file, b->stmt, name, &l))
+    return;
+  blk_decl *nv = hgrow(b->v, b->n, &b->cap, sizeof *nv);
+  if (!nv) {
+    b->ok = false;
+    return;
+  }
+  b->v = nv;
+  b->v[b->n++] = (blk_decl){name, ts_node_start_byte(b->stmt), b->order, l};
+}
+
+static bool blk_ident(void *ctx, TSNode ch, TSFieldId fname) {
+  (void)fname;
+  if (go_node_is(ch, GO_NODE_IDENTIFIER))
+    blk_add(ctx, ch);
+  return true;
+}
+
+static bool blk_spec_name(void *ctx, TSNode ch, TSFieldId fname) {
+  if (fname == go_field_id(GO_F_NAME) && go_node_is(ch, GO_NODE_IDENTIFIER))
+    blk_add(ctx, ch);
+  return true;
+}
+
+/* The names spec_declares may find under a declaration. */
+static bool blk_spec(void *ctx, TSNode ch, TSFieldId fname) {
+  (void)fname;
+  go_node k = go_node_kind(ch);
+  if (k == GO_NODE_VAR_SPEC_LIST)
+    each_named(ch, blk_spec, ctx);
+  else if (k == GO_NODE_VAR_SPEC || k == GO_NODE_CONST_SPEC)
+    each_named(ch, blk_spec_name, ctx);
+  else if (k == GO_NODE_TYPE_SPEC || k == GO_NODE_TYPE_ALIAS) {
+    TSNode nm = go_node_child(ch, GO_F_NAME);
+    if (!ts_node_is_null(nm))
+      blk_add(ctx, nm);
+  }
+  return true;
+}
+
+/* The names stmt_declares may find in statement ch. */
+static bool blk_stmt(void *ctx, TSNode ch, TSFieldId fname) {
+  (void)fname;
+  blk_build *b = ctx;
+  b->stmt = ch;
+  TSNode s = ch;
+  if (go_node_is(s, GO_NODE_LABELED_STATEMENT) && ts_node_named_child_count(s) == 2)
+    s = ts_node_named_child(s, 1);
+  go_node k = go_node_kind(s);
+  if (k == GO_NODE_SHORT_VAR_DECLARATION)
+    each_named(go_node_child(s, GO_F_LEFT), blk_ident, b);
+  else if (k == GO_NODE_VAR_DECLARATION || k == GO_NODE_CONST_DECLARATION || k == GO_NODE_TYPE_DECLARATION)
+    each_named(s, blk_spec, b);
+  b->order++;
+  return b->ok;
+}
+
+static int cmp_blk_decl(const void *a, const void *b) {
+  const blk_decl *x = a, *y = b;
+  int c = strcmp(x->name, y->name);
+  if (c)
+    return c;
+  return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static size_t blk_hash(const void *id) { return (size_t)(((uintptr_t)id >> 4) * 0x9E3779B97F4A7C15u); }
+
+static void blk_fill_block(blk_build *b, TSNode p) { each_named(p, blk_stmt, b); }
+
+/* The index of scope node p (a block or case clause, or a function: see fn_declares), built by
+ * fill on first use; NULL when out of memory or past MAX_BLOCKS. */
+static const struct blk_index *blk_index_of(const go_types *t, uint32_t file, TSNode p,
+                                            void (*fill)(blk_build *, TSNode)) {
+  struct go_types_lazy *lz = t->lazy;
+  if (lz->nblk * 2 >= lz->capblk) {
+    if (lz->capblk >= 2 * (size_t)MAX_BLOCKS)
+      return NULL;
+    size_t cap = lz->capblk ? lz->capblk * 2 : 64;
+    struct blk_index *nt = omen_arena_alloc(t->arena, cap * sizeof *nt);
+    if (!nt)
+      return NULL;
+    for (size_t i = 0; i < lz->capblk; i++) {
+      if (!lz->blk[i].id)
+        continue;
+      size_t j = blk_hash(lz->blk[i].id) & (cap - 1);
+      while (nt[j].id)
+        j = (j + 1) & (cap - 1);
+      nt[j] = lz->blk[i];
+    }
+    lz->blk = nt;
+    lz->capblk = cap;
+  }
+  size_t j = blk_hash(p.id) & (lz->capblk - 1);
+  while (lz->blk[j].id) {
+    if (lz->blk[j].id == p.id && lz->blk[j].tree == p.tree)
+      return &lz->blk[j];
+    j = (j + 1) & (lz->capblk - 1);
+  }
+  blk_build b = {t, file, null_node(), 0, NULL, 0, 0, true};
+  fill(&b, p);
+  bool ok = b.ok;
+  blk_decl *v = NULL;
+  if (ok && b.n) {
+    qsort(b.v, b.n, sizeof *b.v, cmp_blk_decl);
+    v = omen_arena_alloc(t->arena, b.n * sizeof *v);
+    ok = v != NULL;
+    if (ok)
+      memcpy(v, b.v, b.n * sizeof *v);
+  }
+  free(b.v);
+  if (!ok)
+    return NULL;
+  lz->blk[j] = (struct blk_index){p.id, p.tree, v, b.n};
+  lz->nblk++;
+  return &lz->blk[j];
+}
+
+/* What the statements of block p that start before byte before declare as name (the last one);
+ * the same answer as scanning them with stmt_declares. */
+static bool block_declares(const go_types *t, uint32_t file, TSNode p, const char *name, uint32_t before,
+                           local *out) {
+  const struct blk_index *bi = blk_index_of(t, file, p, blk_fill_block);
+  if (!bi) {
+    scan_ctx sc = {t, file, name, before, out, false};
+    each_named(p, scan_stmt, &sc);
+    return sc.found;
+  }
+  size_t lo = 0, hi = bi->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (strcmp(bi->v[mid].name, name) < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  const blk_decl *last = NULL;
+  for (size_t i = lo; i < bi->n && strcmp(bi->v[i].name, name) == 0 && bi->v[i].start < before; i++)
+    last = &bi->v[i];
+  if (!last)
+    return false;
+  *out = last->l;
+  return true;
+}
+
 typedef struct param_ctx {
   const go_types *t;
   uint32_t file;
@@ -1290,16 +1568,17 @@ typedef struct param_ctx {
   bool found;
 } param_ctx;
 
-static bool param_declares(void *ctx, TSNode ch, const char *fname) {
+static bool param_declares(void *ctx, TSNode ch, TSFieldId fname) {
   (void)fname;
   param_ctx *c = ctx;
-  bool variadic = is(ch, "variadic_parameter_declaration");
-  if (!variadic && !is(ch, "parameter_declaration") && !is(ch, "type_parameter_declaration"))
+  bool variadic = go_node_is(ch, GO_NODE_VARIADIC_PARAMETER_DECLARATION);
+  if (!variadic && !go_node_is(ch, GO_NODE_PARAMETER_DECLARATION) &&
+      !go_node_is(ch, GO_NODE_TYPE_PARAMETER_DECLARATION))
     return true;
   local l = {0};
   if (in_names(c->t, c->file, ch, c->name, true, &l)) {
-    set_local(&l, c->file, ch, is(ch, "type_parameter_declaration") ? ROLE_TYPE : ROLE_PARAM);
-    l.type = field(ch, "type");
+    set_local(&l, c->file, ch, go_node_is(ch, GO_NODE_TYPE_PARAMETER_DECLARATION) ? ROLE_TYPE : ROLE_PARAM);
+    l.type = go_node_child(ch, GO_F_TYPE);
     l.index = variadic ? 1 : 0; /* ROLE_PARAM: index 1 marks variadic */
     *c->out = l;
     c->found = true;
@@ -1309,20 +1588,112 @@ static bool param_declares(void *ctx, TSNode ch, const char *fname) {
 }
 
 static bool params_declare(const go_types *t, uint32_t file, TSNode list, const char *name, local *out) {
-  if (!is(list, "parameter_list") && !is(list, "type_parameter_list"))
+  if (!go_node_is(list, GO_NODE_PARAMETER_LIST) && !go_node_is(list, GO_NODE_TYPE_PARAMETER_LIST))
     return false;
   param_ctx c = {t, file, name, out, false};
   each_named(list, param_declares, &c);
   return c.found;
 }
 
-/* The chain root..target; returns its length (0 if target was not found under root). */
-static size_t ancestors(TSNode root, TSNode target, TSNode *out, size_t cap) {
+/* Function scopes by name: group 0 is what the parameters, receiver and results declare (in that
+ * order, as lookup_local asks them, for a use in the body), group 1 the type parameters; each entry
+ * is params_declare's answer for its name. */
+typedef struct fn_build {
+  blk_build *b;
+  TSNode fn;
+  uint32_t group;
+} fn_build;
+
+static void fn_add(fn_build *c, TSNode name_node) {
+  blk_build *b = c->b;
+  const char *name = str(b->t, b->file, name_node);
+  if (!name) {
+    b->ok = false;
+    return;
+  }
+  local l;
+  bool found;
+  if (c->group == 0)
+    found = params_declare(b->t, b->file, go_node_child(c->fn, GO_F_PARAMETERS), name, &l) ||
+            params_declare(b->t, b->file, go_node_child(c->fn, GO_F_RECEIVER), name, &l) ||
+            params_declare(b->t, b->file, go_node_child(c->fn, GO_F_RESULT), name, &l);
+  else
+    found = params_declare(b->t, b->file, go_node_child(c->fn, GO_F_TYPE_PARAMETERS), name, &l);
+  if (!found)
+    return;
+  blk_decl *nv = hgrow(b->v, b->n, &b->cap, sizeof *nv);
+  if (!nv) {
+    b->ok = false;
+    return;
+  }
+  b->v = nv;
+  b->v[b->n++] = (blk_decl){name, 0, c->group, l};
+}
+
+static bool fn_param_name(void *ctx, TSNode ch, TSFieldId fname) {
+  if (fname == go_field_id(GO_F_NAME) && go_node_is(ch, GO_NODE_IDENTIFIER))
+    fn_add(ctx, ch);
+  return true;
+}
+
+static bool fn_param(void *ctx, TSNode ch, TSFieldId fname) {
+  (void)fname;
+  go_node k = go_node_kind(ch);
+  if (k == GO_NODE_PARAMETER_DECLARATION || k == GO_NODE_VARIADIC_PARAMETER_DECLARATION ||
+      k == GO_NODE_TYPE_PARAMETER_DECLARATION)
+    each_named(ch, fn_param_name, ctx);
+  return ((fn_build *)ctx)->b->ok;
+}
+
+static void fn_list(fn_build *c, TSNode list) {
+  if (go_node_is(list, GO_NODE_PARAMETER_LIST) || go_node_is(list, GO_NODE_TYPE_PARAMETER_LIST))
+    each_named(list, fn_param, c);
+}
+
+static void blk_fill_fn(blk_build *b, TSNode fn) {
+  fn_build c = {b, fn, 0};
+  fn_list(&c, go_node_child(fn, GO_F_PARAMETERS));
+  fn_list(&c, go_node_child(fn, GO_F_RECEIVER));
+  fn_list(&c, go_node_child(fn, GO_F_RESULT));
+  c.group = 1;
+  fn_list(&c, go_node_child(fn, GO_F_TYPE_PARAMETERS));
+}
+
+/* What the parameters, receiver and results (group 0) or the type parameters (group 1) of function
+ * fn declare as name; the same answer as params_declare on them. */
+static bool fn_declares(const go_types *t, uint32_t file, TSNode fn, uint32_t group, const char *name,
+                        local *out) {
+  const struct blk_index *bi = blk_index_of(t, file, fn, blk_fill_fn);
+  if (!bi) {
+    if (group == 1)
+      return params_declare(t, file, go_node_child(fn, GO_F_TYPE_PARAMETERS), name, out);
+    return params_declare(t, file, go_node_child(fn, GO_F_PARAMETERS), name, out) ||
+           params_declare(t, file, go_node_child(fn, GO_F_RECEIVER), name, out) ||
+           params_declare(t, file, go_node_child(fn, GO_F_RESULT), name, out);
+  }
+  size_t lo = 0, hi = bi->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (strcmp(bi->v[mid].name, name) < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  for (size_t i = lo; i < bi->n && strcmp(bi->v[i].name, name) == 0; i++) {
+    if (bi->v[i].order == group) {
+      *out = bi->v[i].l;
+      return true;
+    }
+  }
+  return false;
+}
+
+/* Continue the chain out[0..n) towards target: at each level the first child that is target or
+ * contains its bytes. Returns the chain's length, 0 if target was not found. */
+static size_t descend(TSNode target, TSNode *out, size_t n, size_t cap) {
   uint32_t s = ts_node_start_byte(target), e = ts_node_end_byte(target);
-  TSTreeCursor c = ts_tree_cursor_new(root);
-  size_t n = 0;
-  TSNode cur = root;
-  out[n++] = root;
+  TSNode cur = out[n - 1];
+  TSTreeCursor c = ts_tree_cursor_new(cur);
   while (!ts_node_eq(cur, target) && n < cap) {
     if (ts_tree_cursor_goto_first_child_for_byte(&c, s) < 0)
       break;
@@ -1345,38 +1716,107 @@ static size_t ancestors(TSNode root, TSNode target, TSNode *out, size_t cap) {
   return ts_node_eq(cur, target) ? n : 0;
 }
 
+static bool contains(TSNode n, uint32_t s, uint32_t e) {
+  return ts_node_start_byte(n) <= s && ts_node_end_byte(n) >= e;
+}
+
+/* The top-level declaration of file around bytes [s, e), from go-inspect's tops; null if none. */
+static TSNode top_around(const go_types *t, uint32_t file, uint32_t s, uint32_t e) {
+  struct go_types_lazy *lz = t->lazy;
+  const go_inspect *ins = lz->ins;
+  if (!ins || ins->ntops >= GO_INSPECT_MAX_SITES || ins->nfiles != t->nfiles)
+    return null_node();
+  if (!lz->top_first) {
+    lz->top_first = omen_arena_alloc(t->arena, (t->nfiles + 1) * sizeof *lz->top_first);
+    if (!lz->top_first)
+      return null_node();
+    size_t k = 0;
+    for (size_t f = 0; f <= t->nfiles; f++) {
+      while (k < ins->ntops && ins->tops[k].file < f)
+        k++;
+      lz->top_first[f] = k;
+    }
+  }
+  size_t lo = lz->top_first[file], hi = lz->top_first[file + 1];
+  while (lo < hi) { /* the first top starting after s */
+    size_t mid = lo + (hi - lo) / 2;
+    if (ts_node_start_byte(ins->tops[mid].node) <= s)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (lo > lz->top_first[file] && contains(ins->tops[lo - 1].node, s, e))
+    return ins->tops[lo - 1].node;
+  return null_node();
+}
+
+/* The chain root..target; returns its length (0 if target was not found under root). For a target
+ * with bytes, the chain is the unique nesting of nodes containing them (siblings do not overlap), so
+ * it may start from a known part of it: the previous lookup's chain, or the top-level declaration
+ * around the target; an empty target takes the walk from the root. */
+static size_t ancestors(const go_types *t, uint32_t file, TSNode target, TSNode *out, size_t cap) {
+  struct go_types_lazy *lz = t->lazy;
+  uint32_t s = ts_node_start_byte(target), e = ts_node_end_byte(target);
+  size_t n = 1;
+  out[0] = t->files[file]->root;
+  if (e > s && lz->anc_n > 1 && lz->anc_file == file) {
+    while (n < lz->anc_n && n < cap && contains(lz->anc[n], s, e)) {
+      out[n] = lz->anc[n];
+      if (ts_node_eq(out[n++], target))
+        break;
+    }
+  }
+  if (n == 1 && e > s && cap > 1) {
+    TSNode d = top_around(t, file, s, e);
+    if (!ts_node_is_null(d))
+      out[n++] = d;
+  }
+  n = descend(target, out, n, cap);
+  if (n > 1) {
+    if (!lz->anc)
+      lz->anc = omen_arena_alloc(t->arena, MAX_ANCESTORS * sizeof *lz->anc);
+    if (lz->anc) {
+      memcpy(lz->anc, out, (n < MAX_ANCESTORS ? n : MAX_ANCESTORS) * sizeof *out);
+      lz->anc_n = n < MAX_ANCESTORS ? n : MAX_ANCESTORS;
+      lz->anc_file = file;
+    }
+  }
+  return n;
+}
+
 /* If identifier id (at the end of path) is itself a declaration, fill l. */
 static bool self_declares(const go_types *t, uint32_t file, const TSNode *path, size_t n, const char *name,
                           local *l) {
   if (n < 2)
     return false;
   TSNode p = path[n - 2], id = path[n - 1];
-  if (is(p, "expression_list") && n >= 3) {
+  if (go_node_is(p, GO_NODE_EXPRESSION_LIST) && n >= 3) {
     TSNode g = path[n - 3];
-    bool left = ts_node_eq(field(g, "left"), p);
-    if (left && is(g, "short_var_declaration"))
+    bool left = ts_node_eq(go_node_child(g, GO_F_LEFT), p);
+    if (left && go_node_is(g, GO_NODE_SHORT_VAR_DECLARATION))
       return stmt_declares(t, file, g, name, l);
-    if (left && (is(g, "range_clause") || is(g, "receive_statement")) && has_token(g, ":=") &&
-        in_names(t, file, p, name, false, l)) {
-      set_local(l, file, g, is(g, "range_clause") ? ROLE_RANGE : ROLE_RECV);
-      l->values = field(g, "right");
+    if (left && (go_node_is(g, GO_NODE_RANGE_CLAUSE) || go_node_is(g, GO_NODE_RECEIVE_STATEMENT)) &&
+        has_token(g, GO_NODE_TOK_DEFINE) && in_names(t, file, p, name, false, l)) {
+      set_local(l, file, g, go_node_is(g, GO_NODE_RANGE_CLAUSE) ? ROLE_RANGE : ROLE_RECV);
+      l->values = go_node_child(g, GO_F_RIGHT);
       return true;
     }
   }
-  if (is(p, "var_spec") || is(p, "const_spec")) {
+  if (go_node_is(p, GO_NODE_VAR_SPEC) || go_node_is(p, GO_NODE_CONST_SPEC)) {
     /* typed like the spec; const repetition is not followed here */
     if (!in_names(t, file, p, name, true, l))
       return false;
-    set_local(l, file, p, is(p, "const_spec") ? ROLE_CONST : ROLE_VALUE);
-    l->type = field(p, "type");
-    l->values = field(p, "value");
+    set_local(l, file, p, go_node_is(p, GO_NODE_CONST_SPEC) ? ROLE_CONST : ROLE_VALUE);
+    l->type = go_node_child(p, GO_F_TYPE);
+    l->values = go_node_child(p, GO_F_VALUE);
     return true;
   }
-  if ((is(p, "parameter_declaration") || is(p, "variadic_parameter_declaration")) &&
+  if ((go_node_is(p, GO_NODE_PARAMETER_DECLARATION) ||
+       go_node_is(p, GO_NODE_VARIADIC_PARAMETER_DECLARATION)) &&
       in_names(t, file, p, name, true, l)) {
     set_local(l, file, p, ROLE_PARAM);
-    l->type = field(p, "type");
-    l->index = is(p, "variadic_parameter_declaration") ? 1 : 0;
+    l->type = go_node_child(p, GO_F_TYPE);
+    l->index = go_node_is(p, GO_NODE_VARIADIC_PARAMETER_DECLARATION) ? 1 : 0;
     return true;
   }
   (void)id;
@@ -1386,70 +1826,66 @@ static bool self_declares(const go_types *t, uint32_t file, const TSNode *path, 
 /* Local lookup of name from path's end outwards; true with l filled when a local declares it. */
 static bool lookup_local(const go_types *t, uint32_t file, const TSNode *path, size_t n, const char *name,
                          local *l) {
-  if (n && is(path[n - 1], "identifier") && eq(t, file, path[n - 1], name) &&
+  if (n && go_node_is(path[n - 1], GO_NODE_IDENTIFIER) && eq(t, file, path[n - 1], name) &&
       self_declares(t, file, path, n, name, l))
     return true;
   for (size_t i = n - 1; i > 0; i--) {
     TSNode p = path[i - 1], c = path[i];
-    const char *k = ts_node_type(p);
-    if (strcmp(k, "block") == 0 || strcmp(k, "expression_case") == 0 || strcmp(k, "default_case") == 0 ||
-        strcmp(k, "type_case") == 0 || strcmp(k, "communication_case") == 0) {
-      scan_ctx sc = {t, file, name, ts_node_start_byte(c), l, false};
-      each_named(p, scan_stmt, &sc);
-      if (sc.found)
+    go_node k = go_node_kind(p);
+    if (k == GO_NODE_BLOCK || k == GO_NODE_EXPRESSION_CASE || k == GO_NODE_DEFAULT_CASE ||
+        k == GO_NODE_TYPE_CASE || k == GO_NODE_COMMUNICATION_CASE) {
+      if (block_declares(t, file, p, name, ts_node_start_byte(c), l))
         return true;
-      if (strcmp(k, "communication_case") == 0) {
-        TSNode com = field(p, "communication");
-        if (!ts_node_eq(com, c) && is(com, "receive_statement") && has_token(com, ":=") &&
-            in_names(t, file, field(com, "left"), name, false, l)) {
+      if (k == GO_NODE_COMMUNICATION_CASE) {
+        TSNode com = go_node_child(p, GO_F_COMMUNICATION);
+        if (!ts_node_eq(com, c) && go_node_is(com, GO_NODE_RECEIVE_STATEMENT) &&
+            has_token(com, GO_NODE_TOK_DEFINE) &&
+            in_names(t, file, go_node_child(com, GO_F_LEFT), name, false, l)) {
           set_local(l, file, com, ROLE_RECV);
-          l->values = field(com, "right");
+          l->values = go_node_child(com, GO_F_RIGHT);
           return true;
         }
       }
-    } else if (strcmp(k, "if_statement") == 0 || strcmp(k, "expression_switch_statement") == 0 ||
-               strcmp(k, "type_switch_statement") == 0 || strcmp(k, "for_clause") == 0) {
-      TSNode init = field(p, "initializer");
+    } else if (k == GO_NODE_IF_STATEMENT || k == GO_NODE_EXPRESSION_SWITCH_STATEMENT ||
+               k == GO_NODE_TYPE_SWITCH_STATEMENT || k == GO_NODE_FOR_CLAUSE) {
+      TSNode init = go_node_child(p, GO_F_INITIALIZER);
       if (!ts_node_is_null(init) && !ts_node_eq(init, c) && stmt_declares(t, file, init, name, l))
         return true;
-      if (strcmp(k, "type_switch_statement") == 0 && (is(c, "type_case") || is(c, "default_case"))) {
-        TSNode alias = field(p, "alias");
+      if (k == GO_NODE_TYPE_SWITCH_STATEMENT &&
+          (go_node_is(c, GO_NODE_TYPE_CASE) || go_node_is(c, GO_NODE_DEFAULT_CASE))) {
+        TSNode alias = go_node_child(p, GO_F_ALIAS);
         if (!ts_node_is_null(alias) && in_names(t, file, alias, name, false, l)) {
           set_local(l, file, p, ROLE_TSWITCH);
-          l->values = field(p, "value");
+          l->values = go_node_child(p, GO_F_VALUE);
           l->clause = c;
           return true;
         }
       }
-    } else if (strcmp(k, "for_statement") == 0) {
-      if (!ts_node_eq(field(p, "body"), c))
+    } else if (k == GO_NODE_FOR_STATEMENT) {
+      if (!ts_node_eq(go_node_child(p, GO_F_BODY), c))
         continue;
       uint32_t nc = ts_node_named_child_count(p);
       for (uint32_t j = 0; j < nc; j++) {
         TSNode ch = ts_node_named_child(p, j);
-        if (is(ch, "range_clause") && has_token(ch, ":=") &&
-            in_names(t, file, field(ch, "left"), name, false, l)) {
+        if (go_node_is(ch, GO_NODE_RANGE_CLAUSE) && has_token(ch, GO_NODE_TOK_DEFINE) &&
+            in_names(t, file, go_node_child(ch, GO_F_LEFT), name, false, l)) {
           set_local(l, file, ch, ROLE_RANGE);
-          l->values = field(ch, "right");
+          l->values = go_node_child(ch, GO_F_RIGHT);
           return true;
         }
-        if (is(ch, "for_clause")) {
-          TSNode init = field(ch, "initializer");
+        if (go_node_is(ch, GO_NODE_FOR_CLAUSE)) {
+          TSNode init = go_node_child(ch, GO_F_INITIALIZER);
           if (!ts_node_is_null(init) && stmt_declares(t, file, init, name, l))
             return true;
         }
       }
-    } else if (strcmp(k, "function_declaration") == 0 || strcmp(k, "method_declaration") == 0 ||
-               strcmp(k, "func_literal") == 0) {
-      if (ts_node_eq(field(p, "body"), c)) {
-        if (params_declare(t, file, field(p, "parameters"), name, l) ||
-            params_declare(t, file, field(p, "receiver"), name, l) ||
-            params_declare(t, file, field(p, "result"), name, l))
-          return true;
-      }
-      if (params_declare(t, file, field(p, "type_parameters"), name, l))
+    } else if (k == GO_NODE_FUNCTION_DECLARATION || k == GO_NODE_METHOD_DECLARATION ||
+               k == GO_NODE_FUNC_LITERAL) {
+      if (ts_node_eq(go_node_child(p, GO_F_BODY), c) && fn_declares(t, file, p, 0, name, l))
         return true;
-      if (strcmp(k, "func_literal") != 0)
+      if (fn_declares(t, file, p, 1, name, l))
+        return true;
+      if (k != GO_NODE_FUNC_LITERAL)
         return false; /* a top-level function: locals end here */
     }
   }
@@ -1472,7 +1908,7 @@ static go_bind_kind lookup_path(const go_types *t, uint32_t file, const TSNode *
     l->b.imp = im;
     return GO_BIND_IMPORT;
   }
-  const go_decl *d = go_types_decl(t, name);
+  const go_decl *d = find_decl(t, name);
   if (d) {
     l->b.kind = GO_BIND_PACKAGE;
     l->b.pkg = d;
@@ -1488,7 +1924,9 @@ static go_bind_kind lookup_path(const go_types *t, uint32_t file, const TSNode *
 
 static go_bind_kind lookup_at(const go_types *t, uint32_t file, TSNode at, const char *name, local *l) {
   TSNode path[MAX_ANCESTORS];
-  size_t n = ts_node_is_null(at) ? 0 : ancestors(t->files[file]->root, at, path, MAX_ANCESTORS);
+  /* a name no scope of the unit declares needs no chain: lookup_local would find nothing */
+  bool maybe_local = !t->lazy->ins || go_inspect_maybe_local(t->lazy->ins, name);
+  size_t n = ts_node_is_null(at) || !maybe_local ? 0 : ancestors(t, file, at, path, MAX_ANCESTORS);
   return lookup_path(t, file, path, n, name, l);
 }
 
@@ -1499,6 +1937,7 @@ go_bind_kind go_types_lookup(const go_types *t, uint32_t file, TSNode at, const 
   local l;
   lookup_at(t, file, at, name, &l);
   *b = l.b;
+  filled_decl(t, b->pkg); /* callers may read its sig */
   return b->kind;
 }
 
@@ -1515,17 +1954,17 @@ bool go_types_qualified(const go_types *t, uint32_t file, TSNode expr, const cha
     return false;
   TSNode e = unparen(expr);
   const char *p = NULL, *nm = NULL;
-  if (is(e, "selector_expression")) {
-    TSNode op = unparen(field(e, "operand"));
-    if (!is(op, "identifier"))
+  if (go_node_is(e, GO_NODE_SELECTOR_EXPRESSION)) {
+    TSNode op = unparen(go_node_child(e, GO_F_OPERAND));
+    if (!go_node_is(op, GO_NODE_IDENTIFIER))
       return false;
     local l;
     const char *opname = str(t, file, op);
     if (!opname || lookup_at(t, file, op, opname, &l) != GO_BIND_IMPORT)
       return false;
     p = l.b.imp->path;
-    nm = str(t, file, field(e, "field"));
-  } else if (is(e, "identifier")) {
+    nm = str(t, file, go_node_child(e, GO_F_FIELD));
+  } else if (go_node_is(e, GO_NODE_IDENTIFIER)) {
     const char *id = str(t, file, e);
     local l;
     if (!id || lookup_at(t, file, e, id, &l) != GO_BIND_NONE)
@@ -1664,8 +2103,9 @@ static const char *field_type(const go_types *t, const char *base, const char *f
     const go_struct *s = go_types_struct(t, nb);
     if (!s) {
       /* `type T U`: fields of the underlying named type */
-      const go_decl *d = go_types_decl(t, nb);
-      if (d && d->kind == GO_DECL_TYPE && (is(d->type, "type_identifier") || is(d->type, "qualified_type")))
+      const go_decl *d = find_decl(t, nb);
+      if (d && d->kind == GO_DECL_TYPE &&
+          (go_node_is(d->type, GO_NODE_TYPE_IDENTIFIER) || go_node_is(d->type, GO_NODE_QUALIFIED_TYPE)))
         return field_type(t, canon(t, d->file, d->type, depth + 1), fname, depth + 1);
       return NULL;
     }
@@ -1725,16 +2165,18 @@ static bool untyped(const go_types *t, uint32_t file, TSNode e, int depth) {
   e = unparen(e);
   if (depth > MAX_DEPTH || ts_node_is_null(e))
     return false;
-  const char *k = ts_node_type(e);
-  if (strcmp(k, "int_literal") == 0 || strcmp(k, "float_literal") == 0 || strcmp(k, "rune_literal") == 0 ||
-      strcmp(k, "imaginary_literal") == 0 || strcmp(k, "iota") == 0)
+  go_node k = go_node_kind(e);
+  if (k == GO_NODE_INT_LITERAL || k == GO_NODE_FLOAT_LITERAL || k == GO_NODE_RUNE_LITERAL ||
+      k == GO_NODE_IMAGINARY_LITERAL || k == GO_NODE_IOTA)
     return true;
-  if (strcmp(k, "binary_expression") == 0)
-    return untyped(t, file, field(e, "left"), depth + 1) && untyped(t, file, field(e, "right"), depth + 1);
-  if (strcmp(k, "unary_expression") == 0 && !eq(t, file, field(e, "operator"), "&") &&
-      !eq(t, file, field(e, "operator"), "<-") && !eq(t, file, field(e, "operator"), "*"))
-    return untyped(t, file, field(e, "operand"), depth + 1);
-  if (strcmp(k, "identifier") == 0) {
+  if (k == GO_NODE_BINARY_EXPRESSION)
+    return untyped(t, file, go_node_child(e, GO_F_LEFT), depth + 1) &&
+           untyped(t, file, go_node_child(e, GO_F_RIGHT), depth + 1);
+  if (k == GO_NODE_UNARY_EXPRESSION && !eq(t, file, go_node_child(e, GO_F_OPERATOR), "&") &&
+      !eq(t, file, go_node_child(e, GO_F_OPERATOR), "<-") &&
+      !eq(t, file, go_node_child(e, GO_F_OPERATOR), "*"))
+    return untyped(t, file, go_node_child(e, GO_F_OPERAND), depth + 1);
+  if (k == GO_NODE_IDENTIFIER) {
     const char *name = str(t, file, e);
     local l;
     go_bind_kind bk = name ? lookup_at(t, file, e, name, &l) : GO_BIND_NONE;
@@ -1752,27 +2194,27 @@ static const char *value_type(const go_types *t, uint32_t file, TSNode values, u
   if (ts_node_is_null(values))
     return NULL;
   uint32_t nv = ts_node_named_child_count(values);
-  if (!is(values, "expression_list"))
+  if (!go_node_is(values, GO_NODE_EXPRESSION_LIST))
     return index == 0 ? type_of(t, file, values, depth + 1) : NULL;
   if (nv == nnames && index < nv)
     return type_of(t, file, ts_node_named_child(values, index), depth + 1);
   if (nv != 1)
     return NULL;
   TSNode v = unparen(ts_node_named_child(values, 0));
-  if (is(v, "call_expression")) {
+  if (go_node_is(v, GO_NODE_CALL_EXPRESSION)) {
     size_t n;
     const char *const *r = call_results(t, file, v, &n, depth + 1);
     return r && index < n ? r[index] : NULL;
   }
-  if (is(v, "index_expression") || is(v, "type_assertion_expression") ||
-      (is(v, "unary_expression") && eq(t, file, field(v, "operator"), "<-")))
+  if (go_node_is(v, GO_NODE_INDEX_EXPRESSION) || go_node_is(v, GO_NODE_TYPE_ASSERTION_EXPRESSION) ||
+      (go_node_is(v, GO_NODE_UNARY_EXPRESSION) && eq(t, file, go_node_child(v, GO_F_OPERATOR), "<-")))
     return index == 0 ? type_of(t, file, v, depth + 1) : index == 1 ? "bool" : NULL;
   return NULL;
 }
 
-static bool count_type(void *ctx, TSNode ch, const char *fname) {
+static bool count_type(void *ctx, TSNode ch, TSFieldId fname) {
   (void)ch;
-  if (fname && strcmp(fname, "type") == 0)
+  if (fname == go_field_id(GO_F_TYPE))
     (*(uint32_t *)ctx)++;
   return true;
 }
@@ -1821,9 +2263,9 @@ static const char *local_type(const go_types *t, const local *l, int depth) {
   }
   case ROLE_TSWITCH:
     /* one type in the case: that type; a list, nil or default: the operand's type */
-    if (is(l->clause, "type_case") && count_types(l->clause) == 1) {
-      TSNode ty = field(l->clause, "type");
-      if (!is(ty, "nil") && !eq(t, file, ty, "nil"))
+    if (go_node_is(l->clause, GO_NODE_TYPE_CASE) && count_types(l->clause) == 1) {
+      TSNode ty = go_node_child(l->clause, GO_F_TYPE);
+      if (!go_node_is(ty, GO_NODE_NIL) && !eq(t, file, ty, "nil"))
         return canon(t, file, ty, depth + 1);
     }
     return type_of(t, file, l->values, depth + 1);
@@ -1843,7 +2285,7 @@ static const char *decl_type(const go_types *t, const go_decl *d, int depth) {
       return canon(t, d->file, d->type, depth + 1);
     return value_type(t, d->file, d->values, d->index, d->nnames, depth);
   }
-  if (d->kind == GO_DECL_FUNC && d->sig)
+  if (d->kind == GO_DECL_FUNC && filled_decl(t, d)->sig)
     return sig_text(t, d->sig);
   return NULL;
 }
@@ -1869,30 +2311,30 @@ static const char *type_of(const go_types *t, uint32_t file, TSNode e, int depth
   e = unparen(e);
   if (ts_node_is_null(e) || depth > MAX_DEPTH)
     return NULL;
-  const char *k = ts_node_type(e);
+  go_node k = go_node_kind(e);
   omen_arena *a = t->arena;
-  if (strcmp(k, "identifier") == 0)
+  if (k == GO_NODE_IDENTIFIER)
     return ident_type(t, file, e, depth);
-  if (strcmp(k, "int_literal") == 0)
+  if (k == GO_NODE_INT_LITERAL)
     return "int";
-  if (strcmp(k, "float_literal") == 0)
+  if (k == GO_NODE_FLOAT_LITERAL)
     return "float64";
-  if (strcmp(k, "imaginary_literal") == 0)
+  if (k == GO_NODE_IMAGINARY_LITERAL)
     return "complex128";
-  if (strcmp(k, "rune_literal") == 0)
+  if (k == GO_NODE_RUNE_LITERAL)
     return "rune";
-  if (strcmp(k, "interpreted_string_literal") == 0 || strcmp(k, "raw_string_literal") == 0)
+  if (k == GO_NODE_INTERPRETED_STRING_LITERAL || k == GO_NODE_RAW_STRING_LITERAL)
     return "string";
-  if (strcmp(k, "true") == 0 || strcmp(k, "false") == 0)
+  if (k == GO_NODE_TRUE || k == GO_NODE_FALSE)
     return "bool";
-  if (strcmp(k, "composite_literal") == 0)
-    return canon(t, file, field(e, "type"), depth + 1);
-  if (strcmp(k, "func_literal") == 0) {
+  if (k == GO_NODE_COMPOSITE_LITERAL)
+    return canon(t, file, go_node_child(e, GO_F_TYPE), depth + 1);
+  if (k == GO_NODE_FUNC_LITERAL) {
     const go_sig *s = go_types_sig_of_lit(t, file, e);
     return s ? sig_text(t, s) : NULL;
   }
-  if (strcmp(k, "unary_expression") == 0) {
-    TSNode op = field(e, "operator"), x = unparen(field(e, "operand"));
+  if (k == GO_NODE_UNARY_EXPRESSION) {
+    TSNode op = go_node_child(e, GO_F_OPERATOR), x = unparen(go_node_child(e, GO_F_OPERAND));
     if (eq(t, file, op, "&"))
       return cat(a, 2, "*", type_of(t, file, x, depth + 1));
     if (eq(t, file, op, "*")) {
@@ -1908,30 +2350,30 @@ static const char *type_of(const go_types *t, uint32_t file, TSNode e, int depth
       return "bool";
     return type_of(t, file, x, depth + 1);
   }
-  if (strcmp(k, "binary_expression") == 0) {
-    TSNode op = field(e, "operator");
+  if (k == GO_NODE_BINARY_EXPRESSION) {
+    TSNode op = go_node_child(e, GO_F_OPERATOR);
     static const char *const cmp_ops[] = {"==", "!=", "<", "<=", ">", ">=", "&&", "||", NULL};
     for (size_t i = 0; cmp_ops[i]; i++)
       if (eq(t, file, op, cmp_ops[i]))
         return "bool";
-    TSNode l = field(e, "left"), r = field(e, "right");
+    TSNode l = go_node_child(e, GO_F_LEFT), r = go_node_child(e, GO_F_RIGHT);
     if (eq(t, file, op, "<<") || eq(t, file, op, ">>"))
       return type_of(t, file, l, depth + 1);
     bool lu = untyped(t, file, l, depth + 1);
     const char *first = type_of(t, file, lu ? r : l, depth + 1);
     return first ? first : type_of(t, file, lu ? l : r, depth + 1);
   }
-  if (strcmp(k, "call_expression") == 0) {
+  if (k == GO_NODE_CALL_EXPRESSION) {
     size_t n;
     const char *const *r = call_results(t, file, e, &n, depth + 1);
     return r && n >= 1 ? r[0] : NULL;
   }
-  if (strcmp(k, "selector_expression") == 0) {
-    TSNode op = unparen(field(e, "operand"));
-    const char *fname = str(t, file, field(e, "field"));
+  if (k == GO_NODE_SELECTOR_EXPRESSION) {
+    TSNode op = unparen(go_node_child(e, GO_F_OPERAND));
+    const char *fname = str(t, file, go_node_child(e, GO_F_FIELD));
     if (!fname)
       return NULL;
-    if (is(op, "identifier")) {
+    if (go_node_is(op, GO_NODE_IDENTIFIER)) {
       const char *opname = str(t, file, op);
       local l;
       go_bind_kind bk = opname ? lookup_at(t, file, op, opname, &l) : GO_BIND_NONE;
@@ -1944,8 +2386,8 @@ static const char *type_of(const go_types *t, uint32_t file, TSNode e, int depth
     }
     return field_type(t, type_of(t, file, op, depth + 1), fname, depth + 1);
   }
-  if (strcmp(k, "index_expression") == 0) {
-    const char *ot = type_of(t, file, field(e, "operand"), depth + 1);
+  if (k == GO_NODE_INDEX_EXPRESSION) {
+    const char *ot = type_of(t, file, go_node_child(e, GO_F_OPERAND), depth + 1);
     if (!ot)
       return NULL;
     if (strcmp(ot, "string") == 0)
@@ -1954,8 +2396,8 @@ static const char *type_of(const go_types *t, uint32_t file, TSNode e, int depth
       return go_types_elem(t, ot);
     return NULL;
   }
-  if (strcmp(k, "slice_expression") == 0) {
-    const char *ot = type_of(t, file, field(e, "operand"), depth + 1);
+  if (k == GO_NODE_SLICE_EXPRESSION) {
+    const char *ot = type_of(t, file, go_node_child(e, GO_F_OPERAND), depth + 1);
     if (!ot)
       return NULL;
     if (ot[0] == '*' && ot[1] == '[')
@@ -1966,22 +2408,22 @@ static const char *type_of(const go_types *t, uint32_t file, TSNode e, int depth
       return cat(a, 2, "[]", go_types_elem(t, ot));
     return NULL;
   }
-  if (strcmp(k, "type_assertion_expression") == 0 || strcmp(k, "type_conversion_expression") == 0)
-    return canon(t, file, field(e, "type"), depth + 1);
+  if (k == GO_NODE_TYPE_ASSERTION_EXPRESSION || k == GO_NODE_TYPE_CONVERSION_EXPRESSION)
+    return canon(t, file, go_node_child(e, GO_F_TYPE), depth + 1);
   return NULL;
 }
 
 /* Is the identifier or selector fn (in call position) a type? Then *ty is its canonical text. */
 static bool names_type(const go_types *t, uint32_t file, TSNode fn, const char **ty, int depth) {
   fn = unparen(fn);
-  if (is(fn, "unary_expression") && eq(t, file, field(fn, "operator"), "*")) {
+  if (go_node_is(fn, GO_NODE_UNARY_EXPRESSION) && eq(t, file, go_node_child(fn, GO_F_OPERATOR), "*")) {
     const char *inner;
-    if (!names_type(t, file, field(fn, "operand"), &inner, depth + 1))
+    if (!names_type(t, file, go_node_child(fn, GO_F_OPERAND), &inner, depth + 1))
       return false;
     *ty = cat(t->arena, 2, "*", inner);
     return true;
   }
-  if (is(fn, "identifier")) {
+  if (go_node_is(fn, GO_NODE_IDENTIFIER)) {
     const char *name = str(t, file, fn);
     local l;
     go_bind_kind bk = name ? lookup_at(t, file, fn, name, &l) : GO_BIND_NONE;
@@ -1996,7 +2438,7 @@ static bool names_type(const go_types *t, uint32_t file, TSNode fn, const char *
     *ty = canon(t, file, fn, depth + 1);
     return true;
   }
-  if (is(fn, "selector_expression")) {
+  if (go_node_is(fn, GO_NODE_SELECTOR_EXPRESSION)) {
     const char *path, *name;
     if (!go_types_qualified(t, file, fn, &path, &name))
       return false;
@@ -2006,10 +2448,10 @@ static bool names_type(const go_types *t, uint32_t file, TSNode fn, const char *
     *ty = cat(t->arena, 3, path, ".", name);
     return true;
   }
-  const char *k = ts_node_type(fn);
-  if (strcmp(k, "slice_type") == 0 || strcmp(k, "array_type") == 0 || strcmp(k, "map_type") == 0 ||
-      strcmp(k, "channel_type") == 0 || strcmp(k, "pointer_type") == 0 || strcmp(k, "function_type") == 0 ||
-      strcmp(k, "parenthesized_type") == 0) {
+  go_node k = go_node_kind(fn);
+  if (k == GO_NODE_SLICE_TYPE || k == GO_NODE_ARRAY_TYPE || k == GO_NODE_MAP_TYPE ||
+      k == GO_NODE_CHANNEL_TYPE || k == GO_NODE_POINTER_TYPE || k == GO_NODE_FUNCTION_TYPE ||
+      k == GO_NODE_PARENTHESIZED_TYPE) {
     *ty = canon(t, file, fn, depth + 1);
     return true;
   }
@@ -2020,12 +2462,12 @@ static const char *const *call_results(const go_types *t, uint32_t file, TSNode 
   *n = 0;
   if (depth > MAX_DEPTH)
     return NULL;
-  TSNode fn = unparen(field(call, "function")), args = field(call, "arguments");
+  TSNode fn = unparen(go_node_child(call, GO_F_FUNCTION)), args = go_node_child(call, GO_F_ARGUMENTS);
   TSNode arg0 = ts_node_named_child_count(args) ? ts_node_named_child(args, 0) : null_node();
   const char *ty;
   if (names_type(t, file, fn, &ty, depth))
     return one(t, ty, n);
-  if (is(fn, "identifier")) {
+  if (go_node_is(fn, GO_NODE_IDENTIFIER)) {
     const char *name = str(t, file, fn);
     if (!name)
       return NULL;
@@ -2048,13 +2490,13 @@ static const char *const *call_results(const go_types *t, uint32_t file, TSNode 
         return one(t, "any", n);
       return NULL;
     case GO_BIND_PACKAGE:
-      if (l.b.pkg->kind == GO_DECL_FUNC && l.b.pkg->sig) {
+      if (l.b.pkg->kind == GO_DECL_FUNC && filled_decl(t, l.b.pkg)->sig) {
         *n = l.b.pkg->sig->nresults;
         return l.b.pkg->sig->result_types;
       }
       return NULL;
     case GO_BIND_LOCAL:
-      if (l.role == ROLE_VALUE && is(l.values, "expression_list") &&
+      if (l.role == ROLE_VALUE && go_node_is(l.values, GO_NODE_EXPRESSION_LIST) &&
           ts_node_named_child_count(l.values) == l.nnames) {
         TSNode v = unparen(ts_node_named_child(l.values, l.index));
         const go_sig *s = go_types_sig_of_lit(t, file, v);
@@ -2077,23 +2519,23 @@ static const char *const *call_results(const go_types *t, uint32_t file, TSNode 
       return NULL;
     }
   }
-  if (is(fn, "selector_expression")) {
+  if (go_node_is(fn, GO_NODE_SELECTOR_EXPRESSION)) {
     const char *path, *name;
     if (go_types_qualified(t, file, fn, &path, &name)) {
       const go_std_entry *e = go_types_std(path, NULL, name);
       return e && e->kind == GO_STD_FUNC ? std_results(e, n) : NULL;
     }
-    TSNode op = unparen(field(fn, "operand"));
-    if (is(op, "identifier")) {
+    TSNode op = unparen(go_node_child(fn, GO_F_OPERAND));
+    if (go_node_is(op, GO_NODE_IDENTIFIER)) {
       const char *opname = str(t, file, op);
       local l;
       if (!opname || lookup_at(t, file, op, opname, &l) == GO_BIND_IMPORT)
         return NULL; /* a package outside the table */
     }
-    const char *mname = str(t, file, field(fn, "field"));
+    const char *mname = str(t, file, go_node_child(fn, GO_F_FIELD));
     return mname ? method_results(t, type_of(t, file, op, depth + 1), mname, n, depth + 1) : NULL;
   }
-  if (is(fn, "func_literal")) {
+  if (go_node_is(fn, GO_NODE_FUNC_LITERAL)) {
     const go_sig *s = go_types_sig_of_lit(t, file, fn);
     if (s) {
       *n = s->nresults;
@@ -2111,42 +2553,48 @@ const char *go_types_type_of(const go_types *t, uint32_t file, TSNode expr) {
 
 const char *const *go_types_call_results(const go_types *t, uint32_t file, TSNode call, size_t *n) {
   *n = 0;
-  if (!t || file >= t->nfiles || !is(call, "call_expression"))
+  if (!t || file >= t->nfiles || !go_node_is(call, GO_NODE_CALL_EXPRESSION))
     return NULL;
   return call_results(t, file, call, n, 0);
 }
 
 /* ---------- the analyzer ---------- */
 
-static omen_status run(omen_pass *pass, void **result) {
-  omen_arena *a = omen_pass_arena(pass);
-  size_t nf = omen_pass_go_nfiles(pass);
-  go_types *t = omen_arena_alloc(a, sizeof *t);
-  builder *b = omen_arena_alloc(a, sizeof *b);
-  const omen_go_file **files = omen_arena_alloc(a, (nf ? nf : 1) * sizeof *files);
-  if (!t || !b || !files)
-    return OMEN_ENOMEM;
-  t->arena = a;
-  t->pkg = omen_pass_go_package(pass);
-  t->nfiles = nf;
-  t->files = files;
-  t->imports = omen_arena_alloc(a, (nf ? nf : 1) * sizeof *t->imports);
-  t->nimports = omen_arena_alloc(a, (nf ? nf : 1) * sizeof *t->nimports);
-  if (!t->imports || !t->nimports)
-    return OMEN_ENOMEM;
-  b->t = t;
-  for (size_t i = 0; i < nf; i++) {
-    files[i] = omen_pass_go_file(pass, i);
-    b->file = (uint32_t)i;
-    b->imps = NULL;
-    b->nimps = b->capimps = 0;
-    each_named(files[i]->root, top_import, b);
-    t->imports[i] = b->imps;
-    t->nimports[i] = b->nimps;
+static bool top_child(void *ctx, TSNode ch, TSFieldId fname) {
+  return go_node_is(ch, GO_NODE_IMPORT_DECLARATION) ? top_import(ctx, ch, fname) : top_decl(ctx, ch, fname);
+}
+
+/* An exact copy of a builder vector in the arena (NULL for an empty one, with *ok kept). */
+static void *to_arena(omen_arena *a, const void *v, size_t n, size_t elem, bool *ok) {
+  if (n == 0)
+    return NULL;
+  void *c = omen_arena_alloc(a, n * elem);
+  if (!c) {
+    *ok = false;
+    return NULL;
   }
+  memcpy(c, v, n * elem);
+  return c;
+}
+
+/* ins may be NULL: then the roots are walked here. */
+static omen_status build_index(const go_inspect *ins, go_types *t, builder *b) {
+  omen_arena *a = t->arena;
+  size_t nf = t->nfiles;
+  bool ok = true;
+  /* the files' top-level declarations, as go-inspect's walk found them (unless it stopped at its
+   * cap): imports, then package-level names, file by file */
+  bool walk = !ins || ins->ntops >= GO_INSPECT_MAX_SITES;
+  size_t k = 0;
   for (size_t i = 0; i < nf && b->st == OMEN_OK; i++) {
     b->file = (uint32_t)i;
-    each_named(files[i]->root, top_decl, b);
+    b->nimps = 0;
+    if (walk)
+      each_named(t->files[i]->root, top_child, b);
+    for (; !walk && k < ins->ntops && ins->tops[k].file == i && b->st == OMEN_OK; k++)
+      top_child(b, ins->tops[k].node, 0);
+    t->imports[i] = to_arena(a, b->imps, b->nimps, sizeof *b->imps, &ok);
+    t->nimports[i] = b->nimps;
   }
   if (b->st != OMEN_OK)
     return b->st;
@@ -2156,13 +2604,50 @@ static omen_status run(omen_pass *pass, void **result) {
     qsort(b->structs, b->nstructs, sizeof *b->structs, cmp_struct);
   if (b->nmethods)
     qsort(b->methods, b->nmethods, sizeof *b->methods, cmp_method);
-  t->decls = b->decls;
+  t->decls = to_arena(a, b->decls, b->ndecls, sizeof *b->decls, &ok);
   t->ndecls = b->ndecls;
-  t->structs = b->structs;
+  t->structs = to_arena(a, b->structs, b->nstructs, sizeof *b->structs, &ok);
   t->nstructs = b->nstructs;
-  t->methods = b->methods;
+  t->methods = to_arena(a, b->methods, b->nmethods, sizeof *b->methods, &ok);
   t->nmethods = b->nmethods;
-  omen_status st = finish_index(t, b);
+  t->lazy = omen_arena_alloc(a, sizeof *t->lazy);
+  if (!ok || !t->lazy)
+    return OMEN_ENOMEM;
+  t->lazy->decl = omen_arena_alloc(a, t->ndecls + 1);
+  t->lazy->method = omen_arena_alloc(a, t->nmethods + 1);
+  t->lazy->strct = omen_arena_alloc(a, t->nstructs + 1);
+  if (!t->lazy->decl || !t->lazy->method || !t->lazy->strct)
+    return OMEN_ENOMEM;
+  t->lazy->ins = ins;
+  return OMEN_OK;
+}
+
+static omen_status run(omen_pass *pass, void **result) {
+  const go_inspect *ins = omen_pass_result(pass, &omen_go_inspect);
+  omen_arena *a = omen_pass_arena(pass);
+  size_t nf = omen_pass_go_nfiles(pass);
+  go_types *t = omen_arena_alloc(a, sizeof *t);
+  const omen_go_file **files = omen_arena_alloc(a, (nf ? nf : 1) * sizeof *files);
+  if (!t || !files)
+    return OMEN_ENOMEM;
+  for (size_t i = 0; i < nf; i++)
+    files[i] = omen_pass_go_file(pass, i);
+  t->arena = a;
+  t->pkg = omen_pass_go_package(pass);
+  t->nfiles = nf;
+  t->files = files;
+  t->imports = omen_arena_alloc(a, (nf ? nf : 1) * sizeof *t->imports);
+  t->nimports = omen_arena_alloc(a, (nf ? nf : 1) * sizeof *t->nimports);
+  if (!t->imports || !t->nimports)
+    return OMEN_ENOMEM;
+  builder b;
+  memset(&b, 0, sizeof b);
+  b.t = t;
+  omen_status st = build_index(ins, t, &b);
+  free(b.imps);
+  free(b.decls);
+  free(b.structs);
+  free(b.methods);
   if (st != OMEN_OK)
     return st;
   *result = t;
@@ -2172,13 +2657,15 @@ static omen_status run(omen_pass *pass, void **result) {
 const omen_analyzer omen_go_types = {
     .name = "go-types",
     .title = "Go package index and type-lite resolution",
-    .doc = "Base analyzer. Indexes a Go package: imports per file (path and local name, aliases, dot and "
-           "blank imports), package-level variables, constants, types and functions, struct fields, "
-           "methods per receiver type, and signatures. Resolves the type of common expressions "
+    .doc = "Base analyzer. Indexes a Go package from the top-level declarations go-inspect found: imports "
+           "per file (path and local name, aliases, dot and blank imports), package-level variables, "
+           "constants, types and functions, struct fields, methods per receiver type, and signatures "
+           "(fields and signatures are built when first asked for). Resolves the type of common expressions "
            "(declared variables and parameters, composite literals, conversions, calls of package "
            "functions and of a table of standard-library functions, struct field selectors) to a "
            "canonical text qualified by import path, e.g. `*net/http.Client`; anything else is "
            "unknown, so analyzers built on it stay quiet rather than guess. Reports nothing.",
     .langs = OMEN_LANG_GO,
+    .requires = (const omen_analyzer *const[]){&omen_go_inspect, NULL},
     .run = run,
 };

@@ -74,8 +74,8 @@ typedef struct go_field {
 typedef struct go_struct {
   const char *name; /* package-level type name */
   uint32_t file;
-  TSNode spec; /* type_spec */
-  go_field *fields;
+  TSNode spec;      /* type_spec */
+  go_field *fields; /* built on first use: see go_types_complete */
   size_t nfields;
 } go_struct;
 
@@ -87,7 +87,7 @@ typedef struct go_method {
   bool iface; /* declared in an interface type */
   uint32_t file;
   TSNode decl; /* method_declaration or method_elem */
-  go_sig sig;
+  go_sig sig;  /* built on first use: see go_types_complete */
 } go_method;
 
 /* ---- package-level declarations ---- */
@@ -106,7 +106,7 @@ typedef struct go_decl {
   uint32_t index;    /* position of name among the spec's names */
   uint32_t nnames;   /* how many names the spec declares */
   bool alias;        /* GO_DECL_TYPE declared with `=` */
-  const go_sig *sig; /* GO_DECL_FUNC */
+  const go_sig *sig; /* GO_DECL_FUNC (built on first use: see go_types_complete) */
 } go_decl;
 
 /* ---- the result ---- */
@@ -125,11 +125,18 @@ typedef struct go_types {
   size_t nmethods;
   /* private */
   omen_arena *arena;          /* the unit's arena, for query answers */
-  struct go_sig_ref *sigrefs; /* function/method node -> signature, sorted by node id */
-  size_t nsigrefs;
+  struct go_types_lazy *lazy; /* which signatures and struct fields are built; node -> signature */
 } go_types;
 
-/* ---- the package index ---- */
+/* ---- the package index ----
+ * go-types indexes names eagerly and builds signatures and struct fields on first use: the
+ * functions below return entries with them built (go_types_decl, go_types_struct, go_types_method,
+ * go_types_methods_of, go_types_sig_of, and the pkg of a go_binding from go_types_lookup). Code
+ * that reads sig or fields straight from the decls, structs or methods arrays calls
+ * go_types_complete once first. A unit's passes run on one thread, so this needs no lock. */
+
+/* Build every signature and struct field list of the index (for code that walks the arrays). */
+void go_types_complete(const go_types *t);
 
 /* The imports of a file; *n gets the count. */
 const go_import *go_types_imports(const go_types *t, uint32_t file, size_t *n);
@@ -174,7 +181,9 @@ typedef struct go_binding {
  * file: locals of enclosing blocks declared before at, parameters and results of enclosing
  * functions, then the file's imports, the package's declarations, the universe. An identifier that
  * is itself a declaration (the x of `x := ...`, a parameter name) binds to that declaration.
- * Returns b->kind. */
+ * Returns b->kind. Cheap to call often: a name no scope of the unit declares skips the scopes
+ * (go_inspect_maybe_local), each block and function is indexed by name on first use, and the path
+ * from the root to at starts from the previous lookup's. */
 go_bind_kind go_types_lookup(const go_types *t, uint32_t file, TSNode at, const char *name, go_binding *b);
 /* Same, for the identifier node id itself. */
 go_bind_kind go_types_lookup_ident(const go_types *t, uint32_t file, TSNode id, go_binding *b);

@@ -2,5 +2,16 @@
 #include "analyzers.h"
 
 const omen_analyzer *const omen_registry[] = {
-    &omen_go_inspect, &omen_go_types, &omen_go_http_timeout, &omen_c_inspect, &omen_c_thread_join, NULL,
+    /* Go */
+    &omen_go_inspect,
+    &omen_go_types,
+    &omen_go_cfg,
+    &omen_go_context,
+    &omen_go_http_timeout,
+    &omen_go_timeouts,
+    &omen_go_resource_leak,
+    /* C/C++ */
+    &omen_c_inspect,
+    &omen_c_thread_join,
+    NULL,
 };

@@ -43,6 +43,8 @@ bool omen_pass_c_in_main(const omen_pass *p, CXSourceLocation loc, uint32_t *off
 }
 
 const char *omen_pass_node_text(omen_pass *p, const omen_file *f, TSNode n) {
+  if (ts_node_is_null(n))
+    return "";
   uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
   if (e > f->len || s > e)
     return "";
@@ -51,6 +53,8 @@ const char *omen_pass_node_text(omen_pass *p, const omen_file *f, TSNode n) {
 }
 
 bool omen_node_text_eq(const omen_file *f, TSNode n, const char *s) {
+  if (ts_node_is_null(n))
+    return false;
   uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
   size_t len = strlen(s);
   return b <= f->len && a <= b && (size_t)(b - a) == len && memcmp(f->text + a, s, len) == 0;

@@ -68,7 +68,7 @@ expect_rc 2 "unknown analyzer" "$OMEN" check --enable nope sub
 has "$T/err" "unknown analyzer 'nope'" "unknown analyzer is named"
 expect_rc 2 "disabling a required analyzer" "$OMEN" check --disable go-inspect sub
 has "$T/err" "cannot disable go-inspect" "names the required analyzer"
-expect_rc 0 "disabling the reporting analyzer" "$OMEN" check --disable go-http-timeout sub
+expect_rc 0 "disabling the reporting analyzers" "$OMEN" check --disable go-http-timeout,go-resource-leak sub
 expect_rc 0 "--enable another family only" "$OMEN" check --enable c-thread-join sub
 expect_rc 2 "unknown command" "$OMEN" frobnicate
 expect_rc 0 "--version" "$OMEN" check --version

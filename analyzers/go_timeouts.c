@@ -1,0 +1,1597 @@
+/* go_timeouts.c - the missing-timeout family beyond HTTP clients: database calls and requests that
+ * ignore the context in scope, servers without read timeouts, dials without timeouts, detached
+ * contexts in request code, and handler channel sends that can block forever. */
+#include <stdio.h>
+#include <string.h>
+
+#include "analyzers.h"
+#include "go_context.h"
+#include "go_inspect.h"
+#include "go_types.h"
+#include "pass.h"
+
+/* ---------- rules ---------- */
+
+static const omen_rule rule_sql_ctx = {
+    .id = "missing-timeout/sql-without-context",
+    .severity = OMEN_SEV_WARNING,
+    .confidence = OMEN_CONF_HIGH,
+    .summary = "database/sql call ignores the context in scope",
+    .what =
+        "Reports `Query`, `QueryRow`, `Exec`, `Prepare`, `Begin` and `Ping` on a `*sql.DB`, `*sql.Tx` "
+        "or `*sql.Stmt` (also through a struct that embeds one) when a context is in scope at the call: "
+        "a `context.Context` parameter, `r.Context()` of the `*http.Request` of an HTTP handler or "
+        "`RoundTrip` method, `stream.Context()` of a gRPC stream, or a variable derived from those "
+        "(`ctx, cancel := context.WithTimeout(...)`; a variable holding `context.Background()` itself "
+        "does not count). Contexts of an enclosing function are used through func literals, except "
+        "literals started with `go`, deferred, or passed to `time.AfterFunc` (they may run after that "
+        "context is gone). Not reported when the code ends that context on purpose before the call (calls "
+        "or hands off its cancel function, waits in `<-ctx.Done()`, or compares an error with "
+        "`context.DeadlineExceeded`/`Canceled`: the call then rightly runs without it). Test files are "
+        "analyzed too: when a test has a live context in scope it should pass it.",
+    .why = "The methods without `Context` run with `context.Background()`: the query cannot be cancelled. "
+           "When the client disconnects or the request's deadline passes, the query keeps running on the "
+           "database and keeps its connection from the pool; a slow query or a lock wait under load then "
+           "exhausts the pool and every request waits behind it.",
+    .example = "func (s *Store) User(ctx context.Context, id int) (*User, error) {\n"
+               "\trow := s.db.QueryRow(\"SELECT name FROM users WHERE id = $1\", id)\n"
+               "\t...\n"
+               "}",
+    .instead = "func (s *Store) User(ctx context.Context, id int) (*User, error) {\n"
+               "\trow := s.db.QueryRowContext(ctx, \"SELECT name FROM users WHERE id = $1\", id)\n"
+               "\t...\n"
+               "}",
+    .fix = "Calls the `...Context` variant with the context in scope as first argument (`QueryContext`, "
+           "`QueryRowContext`, `ExecContext`, `PrepareContext`, `PingContext`; `Begin()` becomes "
+           "`BeginTx(ctx, nil)`). Safe: the call behaves the same until the context is cancelled, which is "
+           "the point.",
+    .lang = "go",
+};
+
+static const omen_rule rule_sql_none = {
+    .id = "missing-timeout/sql-no-context-available",
+    .severity = OMEN_SEV_NOTE,
+    .confidence = OMEN_CONF_MEDIUM,
+    .summary = "database/sql call that cannot be cancelled, with no context to give it",
+    .what = "The note companion of `missing-timeout/sql-without-context`: the same calls (`Query`, "
+            "`QueryRow`, `Exec`, `Prepare`, `Begin`, `Ping` on `*sql.DB`, `*sql.Tx`, `*sql.Stmt`) in a "
+            "function where no context is in scope, reported only when the function runs concurrently "
+            "(an HTTP handler, a gRPC method, a goroutine, or code reachable from them in the package "
+            "call graph). It is a separate rule because a rule has one severity: this one is a note, "
+            "since the fix is to thread a context through the callers, which needs a human. Test files "
+            "and test-helper packages (a name that starts or ends with `test`) are not reported: a test has "
+            "no request to "
+            "bind the query to, and `go test -timeout` bounds it.",
+    .why = "Without a context the query runs with no deadline and cannot be cancelled: a slow query or a "
+           "lock wait holds the calling goroutine and a pooled connection for as long as the database "
+           "takes, and requests pile up behind it.",
+    .example = "func (s *Store) Count() (n int, err error) {\n"
+               "\terr = s.db.QueryRow(\"SELECT count(*) FROM users\").Scan(&n)\n"
+               "\treturn n, err\n"
+               "}",
+    .instead = "func (s *Store) Count(ctx context.Context) (n int, err error) {\n"
+               "\terr = s.db.QueryRowContext(ctx, \"SELECT count(*) FROM users\").Scan(&n)\n"
+               "\treturn n, err\n"
+               "}",
+    .fix = "No fix: add a `context.Context` parameter and pass it from the callers.",
+    .lang = "go",
+};
+
+static const omen_rule rule_request_ctx = {
+    .id = "missing-timeout/request-without-context",
+    .severity = OMEN_SEV_WARNING,
+    .confidence = OMEN_CONF_HIGH,
+    .summary = "http.NewRequest ignores the context in scope",
+    .what = "Reports `http.NewRequest` when a context is in scope at the call (found as for "
+            "`missing-timeout/sql-without-context`) and the request never gets it: not reported when the "
+            "request variable is later given a context (`req.WithContext(...)`, `req.Clone(ctx)`, "
+            "`req.Cancel = ctx.Done()`) or passed to a call together with a context (`client.Do(ctx, req)`, "
+            "`ctxhttp.Do(ctx, c, req)`), nor when the code ends the context on purpose first. Test files are "
+            "analyzed too.",
+    .why = "`http.NewRequest` uses `context.Background()`: the outgoing request is not cancelled when the "
+           "caller's context is. A client that has gone away, or a deadline that has passed, leaves the "
+           "request (its goroutine, its connection) running until the remote server answers, if ever.",
+    .example = "req, err := http.NewRequest(http.MethodGet, url, nil)",
+    .instead = "req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)",
+    .fix = "Replaces the call with `http.NewRequestWithContext(ctx, ...)` using the context in scope. Safe: "
+           "the request behaves the same until that context is cancelled.",
+    .lang = "go",
+};
+
+static const omen_rule rule_server = {
+    .id = "missing-timeout/server-no-read-timeout",
+    .severity = OMEN_SEV_WARNING,
+    .confidence = OMEN_CONF_HIGH,
+    .summary = "HTTP server with no read timeout (slowloris)",
+    .what =
+        "Reports `http.ListenAndServe`, `http.ListenAndServeTLS`, `http.Serve` and `http.ServeTLS` "
+        "(they serve with a zero `http.Server`, which has no timeouts) and `http.Server{...}` literals "
+        "that set neither `ReadHeaderTimeout` nor `ReadTimeout` (a literal whose variable gets one of "
+        "them assigned later in the same function is not reported). Test code is not reported: `_test.go` "
+        "files, test-helper packages (a name that starts or ends with `test`: httptest, servertest, "
+        "testutil...) and files that "
+        "import `net/http/httptest`; test servers listen on loopback for the test's own client, and "
+        "`Example` functions are documentation.",
+    .why = "Without a read timeout a client can open a connection and send its request headers one byte at "
+           "a time, or not at all: the server keeps a goroutine, a connection and its buffers for it "
+           "forever. A few hundred such clients (slowloris) exhaust file descriptors or memory and the "
+           "server stops accepting real requests.",
+    .example = "srv := &http.Server{Addr: \":8080\", Handler: mux}\n"
+               "log.Fatal(srv.ListenAndServe())\n"
+               "\n"
+               "log.Fatal(http.ListenAndServe(\":8080\", mux))",
+    .instead = "srv := &http.Server{\n"
+               "\tAddr:              \":8080\",\n"
+               "\tHandler:           mux,\n"
+               "\tReadHeaderTimeout: 10 * time.Second,\n"
+               "}\n"
+               "log.Fatal(srv.ListenAndServe())",
+    .fix = "For `http.Server` literals only: inserts `ReadHeaderTimeout: 10 * time.Second` (aligned like "
+           "gofmt) and imports `time` if needed. Unsafe: review the value; `ReadHeaderTimeout` bounds only "
+           "the headers, so long uploads keep working. No fix for `http.ListenAndServe` and friends "
+           "(declare an `http.Server`), nor when comments are in the way.",
+    .lang = "go",
+};
+
+static const omen_rule rule_dial = {
+    .id = "missing-timeout/dial-no-timeout",
+    .severity = OMEN_SEV_WARNING,
+    .confidence = OMEN_CONF_HIGH,
+    .summary = "Network dial with no timeout",
+    .what = "Reports `net.Dial` and `tls.Dial`, and gRPC `Dial(..., WithBlock())` without "
+            "`WithTimeout(...)`, or `DialContext(ctx, ..., WithBlock())` where `ctx` is "
+            "`context.Background()`/`TODO()` or derived from them without a deadline. Not reported: a "
+            "network that does not wait for a peer (\"udp...\", \"unix...\", \"ip...\"), followed through "
+            "constants, variables, range variables over a literal slice and, for a parameter, every call of "
+            "its function in the package; and wrappers that mirror the dial (a function named `Dial...` that "
+            "passes its own parameters straight through, like proxy.Direct or dns.Dial: the timeout is its "
+            "callers' choice). gRPC is recognized by the import path `google.golang.org/grpc` or any path "
+            "ending in `/grpc`. Test code (`_test.go` files, test-helper packages, files importing "
+            "`net/http/httptest`) is not reported: tests dial loopback listeners they own, and "
+            "`go test -timeout` bounds a hang.",
+    .why = "`net.Dial` waits for the operating system's connect timeout, which is minutes on Linux, when a "
+           "host does not answer; `tls.Dial` then waits with no limit at all for a handshake that a stalled "
+           "peer never completes; a blocking gRPC dial retries forever while the server is down. The "
+           "calling goroutine, and whatever waits for it, hangs with it.",
+    .example = "conn, err := net.Dial(\"tcp\", addr)\n"
+               "\n"
+               "cc, err := grpc.Dial(addr, grpc.WithBlock())",
+    .instead = "conn, err := net.DialTimeout(\"tcp\", addr, 10*time.Second)\n"
+               "\n"
+               "ctx, cancel := context.WithTimeout(ctx, 10*time.Second)\n"
+               "defer cancel()\n"
+               "cc, err := grpc.DialContext(ctx, addr, grpc.WithBlock())",
+    .fix = "For `net.Dial(network, address)` only: `net.DialTimeout(network, address, 10*time.Second)`, "
+           "importing `time` if needed. Unsafe: review the value. No fix for `tls.Dial` (use "
+           "`tls.DialWithDialer` with a `net.Dialer{Timeout: ...}`) or gRPC dials.",
+    .lang = "go",
+};
+
+static const omen_rule rule_background = {
+    .id = "missing-timeout/background-in-request",
+    .severity = OMEN_SEV_WARNING,
+    .confidence = OMEN_CONF_MEDIUM,
+    .summary = "context.Background() used where a request context is in scope",
+    .what =
+        "Reports `context.Background()` or `context.TODO()` passed as the first argument of a call "
+        "(a call that takes a context, so it can block) inside a function where a context from the "
+        "caller is in scope: a `context.Context` parameter, `r.Context()` of an `*http.Request`, "
+        "`stream.Context()` of a gRPC stream, or a variable derived from those. Detaching is often "
+        "deliberate, so these are not reported: calls that derive a context (package `context`, names "
+        "starting with `With`, callees returning a `context.Context`); calls started with `go` or `defer` "
+        "and code in goroutine or deferred literals; calls after the function has looked at its context "
+        "(`ctx.Done()`, `ctx.Err()`: it may be gone and cleanup must still run); cleanup calls (a word of "
+        "the name is close, shutdown, stop, rollback, release, unlock, cleanup, cancel, abort, finish, "
+        "end, flush, unsubscribe, deregister, teardown, kill, destroy...); calls that open or start "
+        "something meant to outlive the request (the name starts with Open, Start, Spawn, Launch, "
+        "Listen, Serve, Dial, Connect, New); and calls with a comment in the function on the five lines "
+        "above that mentions background, cancel, detach, ignore or outlive (the choice is explained).",
+    .why = "The call no longer ends when the request does: a client that disconnects or a deadline that "
+           "passes leaves the database query, RPC or HTTP call running, holding its goroutine, connection "
+           "and locks, and load that should have been shed keeps piling up.",
+    .example = "func (s *Server) Get(ctx context.Context, req *pb.GetRequest) (*pb.GetResponse, error) {\n"
+               "\tv, err := s.store.Load(context.Background(), req.Key)\n"
+               "\t...\n"
+               "}",
+    .instead = "func (s *Server) Get(ctx context.Context, req *pb.GetRequest) (*pb.GetResponse, error) {\n"
+               "\tv, err := s.store.Load(ctx, req.Key)\n"
+               "\t...\n"
+               "}",
+    .fix = "Passes the context in scope instead. Unsafe: if the call must outlive the request on purpose "
+           "(an audit write, a cache fill) use `context.WithoutCancel(ctx)` or suppress the finding. No fix "
+           "when it would leave the `context` import unused.",
+    .lang = "go",
+};
+
+static const omen_rule rule_send = {
+    .id = "missing-timeout/handler-send-blocks",
+    .severity = OMEN_SEV_WARNING,
+    .confidence = OMEN_CONF_MEDIUM,
+    .summary = "Channel send in a request handler that can block forever",
+    .what = "Reports a channel send in an HTTP handler or a gRPC method (or a func literal it runs "
+            "synchronously) that is not a case of a `select` with a way out: a `default` case, a receive "
+            "from a `Done()` channel, `time.After(...)` or a timer's `C`. Only channels that come from "
+            "outside the function are reported (fields, package variables, parameters, index expressions): "
+            "a channel made in the handler has its consumer right there. Test code (`_test.go` files, "
+            "test-helper packages, files importing `net/http/httptest`) is not reported: test handlers hand "
+            "requests to the test goroutine on purpose, and `go test -timeout` bounds a hang.",
+    .why = "A send blocks until a receiver takes the value (or buffer space frees up). When the consumer "
+           "stalls, crashes or is slower than the request rate, every request blocks at the send, holding "
+           "its goroutine and connection; the client's cancellation does not help because nothing watches "
+           "the request context.",
+    .example = "func (s *Server) enqueue(w http.ResponseWriter, r *http.Request) {\n"
+               "\ts.jobs <- newJob(r)\n"
+               "\tw.WriteHeader(http.StatusAccepted)\n"
+               "}",
+    .instead = "func (s *Server) enqueue(w http.ResponseWriter, r *http.Request) {\n"
+               "\tselect {\n"
+               "\tcase s.jobs <- newJob(r):\n"
+               "\tcase <-r.Context().Done():\n"
+               "\t\treturn\n"
+               "\t}\n"
+               "\tw.WriteHeader(http.StatusAccepted)\n"
+               "}",
+    .fix = "Wraps the send in `select { case ch <- v: case <-ctx.Done(): return }` with the context in "
+           "scope (`return ctx.Err()` when the function returns just an `error`). Unsafe: the handler now "
+           "gives up silently when the client goes away; write an error response or count the drop if that "
+           "matters. No fix for sends that are not a statement of their own on their line, or in functions "
+           "with other results.",
+    .lang = "go",
+};
+
+/* ---------- small helpers ---------- */
+
+static TSNode null_node(void) {
+  TSNode n;
+  memset(&n, 0, sizeof n);
+  return n;
+}
+
+/* Null-safe tree-sitter accessors: the runtime dereferences a null node, and broken code has holes. */
+static uint32_t nnamed(TSNode n) { return ts_node_is_null(n) ? 0 : ts_node_named_child_count(n); }
+
+static TSNode nth(TSNode n, uint32_t i) { return i < nnamed(n) ? ts_node_named_child(n, i) : null_node(); }
+
+static TSNode parent(TSNode n) { return ts_node_is_null(n) ? n : ts_node_parent(n); }
+
+static bool teq(const omen_file *f, TSNode n, const char *s) {
+  return !ts_node_is_null(n) && omen_node_text_eq(f, n, s);
+}
+
+static const char *ntext(omen_pass *p, const omen_file *f, TSNode n) {
+  return ts_node_is_null(n) ? "" : omen_pass_node_text(p, f, n);
+}
+
+static TSNode unparen(TSNode n) {
+  while (go_node_is(n, GO_NODE_PARENTHESIZED_EXPRESSION) && nnamed(n) == 1)
+    n = nth(n, 0);
+  return n;
+}
+
+static bool type_is(TSNode n, const char *t) {
+  return !ts_node_is_null(n) && strcmp(ts_node_type(n), t) == 0;
+}
+
+static bool ends_with(const char *s, const char *suffix) {
+  size_t n = strlen(s), m = strlen(suffix);
+  return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* Is the callee expression fn `pkg.name` for an import of path (path NULL: any) in file? */
+static bool callee_is(const go_types *ty, uint32_t file, TSNode fn, const char *path, const char *name) {
+  const char *p, *n;
+  return go_types_qualified(ty, file, fn, &p, &n) && (!path || strcmp(p, path) == 0) &&
+         (!name || strcmp(n, name) == 0);
+}
+
+static bool is_grpc_path(const char *p) {
+  return p && (strcmp(p, "google.golang.org/grpc") == 0 || ends_with(p, "/grpc"));
+}
+
+/* Arguments of an argument_list without its comments: how many, and the i-th (null if none). */
+static uint32_t nargs_of(TSNode args) {
+  uint32_t n = nnamed(args), k = 0;
+  for (uint32_t i = 0; i < n; i++)
+    k += !go_node_is(nth(args, i), GO_NODE_COMMENT);
+  return k;
+}
+
+static TSNode arg_of(TSNode args, uint32_t idx) {
+  uint32_t n = nnamed(args), k = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode a = nth(args, i);
+    if (go_node_is(a, GO_NODE_COMMENT))
+      continue;
+    if (k++ == idx)
+      return a;
+  }
+  return null_node();
+}
+
+/* ---------- edits (the gofmt-aware helpers mirror go_http_timeout.c; see the report) ---------- */
+
+typedef struct edits {
+  struct {
+    uint32_t start, end;
+    const char *text;
+  } v[64];
+  size_t n;
+} edits;
+
+static bool add(edits *e, uint32_t start, uint32_t end, const char *text) {
+  if (!text || e->n == sizeof e->v / sizeof e->v[0])
+    return false;
+  e->v[e->n].start = start;
+  e->v[e->n].end = end;
+  e->v[e->n].text = text;
+  e->n++;
+  return true;
+}
+
+static void emit_fix(omen_pass *pass, omen_diag *d, const omen_file *f, omen_applicability a, const edits *e,
+                     const char *msg) {
+  if (!d || e->n == 0)
+    return;
+  omen_fix *fx = omen_diag_add_fix(pass, d, f, a, "%s", msg);
+  for (size_t i = 0; i < e->n; i++)
+    omen_fix_add_edit(pass, fx, e->v[i].start, e->v[i].end, e->v[i].text);
+}
+
+static uint32_t line_start(const omen_file *f, uint32_t off) {
+  while (off > 0 && f->text[off - 1] != '\n')
+    off--;
+  return off;
+}
+
+static uint32_t line_no(const omen_file *f, uint32_t off) { return omen_file_pos(f, off).line; }
+
+/* Is only whitespace between the start of off's line and off? */
+static bool starts_line(const omen_file *f, uint32_t off) {
+  for (uint32_t i = line_start(f, off); i < off; i++)
+    if (f->text[i] != ' ' && f->text[i] != '\t')
+      return false;
+  return true;
+}
+
+/* Is only whitespace between off and the end of its line? */
+static bool ends_line(const omen_file *f, uint32_t off) {
+  for (uint32_t i = off; i < f->len && f->text[i] != '\n'; i++)
+    if (f->text[i] != ' ' && f->text[i] != '\t' && f->text[i] != '\r')
+      return false;
+  return true;
+}
+
+/* Like ends_line, but a line comment may follow (it ends up after the replacement). */
+static bool ends_line_or_comment(const omen_file *f, uint32_t off) {
+  while (off < f->len && (f->text[off] == ' ' || f->text[off] == '\t'))
+    off++;
+  return ends_line(f, off) || (off + 1 < f->len && f->text[off] == '/' && f->text[off + 1] == '/');
+}
+
+static const char *indent_of(omen_pass *pass, const omen_file *f, uint32_t off) {
+  uint32_t s = line_start(f, off), e = s;
+  while (e < f->len && (f->text[e] == ' ' || f->text[e] == '\t'))
+    e++;
+  return omen_arena_strndup(omen_pass_arena(pass), f->text + s, e - s);
+}
+
+static const char *spaces(omen_pass *pass, size_t n) {
+  char *s = omen_arena_alloc(omen_pass_arena(pass), n + 1);
+  if (s)
+    memset(s, ' ', n);
+  return s;
+}
+
+/* Display width of a key as the tabwriter counts it (runes). */
+static size_t width(const omen_file *f, TSNode n) {
+  size_t w = 0;
+  for (uint32_t i = ts_node_start_byte(n); i < ts_node_end_byte(n) && i < f->len; i++)
+    w += ((unsigned char)f->text[i] & 0xC0) != 0x80;
+  return w;
+}
+
+typedef struct elem {
+  TSNode node, key, value;
+  uint32_t first, last; /* lines */
+} elem;
+
+/* Is there a comment on a line of its own strictly between lines lo and hi of body? */
+static bool comment_line_between(const omen_file *f, TSNode body, uint32_t lo, uint32_t hi) {
+  uint32_t n = nnamed(body);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode c = nth(body, i);
+    uint32_t l = line_no(f, ts_node_start_byte(c));
+    if (go_node_is(c, GO_NODE_COMMENT) && l > lo && l < hi && starts_line(f, ts_node_start_byte(c)))
+      return true;
+  }
+  return false;
+}
+
+/* Edits that add `key: value` to a keyed literal body the way gofmt would print it (alignment of the
+ * run of single-line elements above the closing brace included); false when no gofmt-clean edit is known. */
+static bool literal_edits(omen_pass *pass, const omen_file *f, TSNode body, const char *key,
+                          const char *value, edits *out) {
+  omen_arena *a = omen_pass_arena(pass);
+  uint32_t open = ts_node_start_byte(body), close = ts_node_end_byte(body);
+  if (close == 0 || close > f->len || f->text[close - 1] != '}' || f->text[open] != '{')
+    return false;
+  close--;
+  elem el[64];
+  size_t ne = 0;
+  bool comments = false;
+  uint32_t n = nnamed(body);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode c = nth(body, i);
+    if (go_node_is(c, GO_NODE_COMMENT)) {
+      comments = true;
+      continue;
+    }
+    if (!go_node_is(c, GO_NODE_KEYED_ELEMENT) || ne == sizeof el / sizeof el[0])
+      return false;
+    TSNode k = go_node_child(c, GO_F_KEY), v = go_node_child(c, GO_F_VALUE);
+    if (ts_node_is_null(k) || ts_node_is_null(v))
+      return false;
+    el[ne++] = (elem){c, k, v, line_no(f, ts_node_start_byte(c)), line_no(f, ts_node_end_byte(c))};
+  }
+  size_t klen = strlen(key);
+  bool multiline = memchr(f->text + open, '\n', close - open) != NULL;
+  if (!multiline) {
+    if (comments)
+      return false;
+    if (ne == 0)
+      return add(out, open + 1, close, omen_arena_printf(a, "%s: %s", key, value));
+    if (ts_node_end_byte(el[ne - 1].node) != close)
+      return false; /* `{A: x,}` or odd spacing: not what gofmt writes */
+    return add(out, close, close, omen_arena_printf(a, ", %s: %s", key, value));
+  }
+  if (!starts_line(f, close))
+    return false;
+  if (ne > 0) {
+    uint32_t p = ts_node_end_byte(el[ne - 1].node);
+    if (p >= f->len || f->text[p] != ',')
+      return false;
+  }
+  const char *indent;
+  if (ne > 0 && starts_line(f, ts_node_start_byte(el[ne - 1].node)))
+    indent = indent_of(pass, f, ts_node_start_byte(el[ne - 1].node));
+  else
+    indent = omen_arena_printf(a, "%s\t", indent_of(pass, f, close));
+  /* the alignment run gofmt puts the new line in: single-line keyed elements, one per line, right above
+   * the closing brace (a blank line, a comment line, a multi-line element or two elements on a line end it)
+   */
+  uint32_t line = line_no(f, close) - 1;
+  size_t first = ne;
+  while (first > 0) {
+    const elem *e = &el[first - 1];
+    if (e->first != line || e->last != line || !starts_line(f, ts_node_start_byte(e->node)))
+      break;
+    if (first >= 2 && el[first - 2].last == line)
+      break;
+    if (comments && comment_line_between(f, body, line, line_no(f, close)))
+      break;
+    first--;
+    line--;
+  }
+  size_t col = klen + 1;
+  for (size_t i = first; i < ne; i++) {
+    size_t w = width(f, el[i].key) + 1;
+    if (w > col)
+      col = w;
+  }
+  col++; /* the tabwriter's padding */
+  for (size_t i = first; i < ne; i++) {
+    uint32_t colon = ts_node_end_byte(el[i].key);
+    uint32_t vstart = ts_node_start_byte(el[i].value);
+    if (colon >= f->len || f->text[colon] != ':')
+      return false;
+    size_t want = col - (width(f, el[i].key) + 1);
+    size_t have = vstart - (colon + 1);
+    bool plain = true;
+    for (uint32_t k = colon + 1; k < vstart; k++)
+      plain &= f->text[k] == ' ';
+    if ((have != want || !plain) && !add(out, colon + 1, vstart, spaces(pass, want)))
+      return false;
+  }
+  uint32_t at = line_start(f, close);
+  return add(out, at, at,
+             omen_arena_printf(a, "%s%s:%s%s,\n", indent, key, spaces(pass, col - klen - 1), value));
+}
+
+/* Edits that import path (a standard-library package) into file fi; false when no gofmt-clean edit is known.
+ */
+static bool import_edits(omen_pass *pass, const go_types *ty, uint32_t fi, const omen_file *f,
+                         const char *path, edits *out) {
+  size_t nimp;
+  const go_import *imps = go_types_imports(ty, fi, &nimp);
+  if (nimp == 0)
+    return false;
+  omen_arena *a = omen_pass_arena(pass);
+  const char *quoted = omen_arena_printf(a, "\"%s\"", path);
+  TSNode decl = imps[0].decl;
+  for (size_t i = 1; i < nimp; i++)
+    if (ts_node_start_byte(imps[i].decl) < ts_node_start_byte(decl))
+      decl = imps[i].decl;
+  TSNode list = null_node();
+  uint32_t nc = nnamed(decl);
+  for (uint32_t i = 0; i < nc; i++) {
+    TSNode c = nth(decl, i);
+    if (go_node_is(c, GO_NODE_IMPORT_SPEC_LIST))
+      list = c;
+    else if (go_node_is(c, GO_NODE_COMMENT))
+      return false;
+  }
+  if (ts_node_is_null(list)) {
+    const go_import *single = NULL;
+    for (size_t i = 0; i < nimp; i++)
+      if (ts_node_eq(imps[i].decl, decl))
+        single = &imps[i];
+    if (!single || !ends_line(f, ts_node_end_byte(decl)))
+      return false;
+    const char *spec = ntext(pass, f, single->spec);
+    const char *t;
+    if (!go_types_is_std_path(single->path))
+      t = omen_arena_printf(a, "import (\n\t%s\n\n\t%s\n)", quoted, spec);
+    else if (strcmp(single->path, path) < 0)
+      t = omen_arena_printf(a, "import (\n\t%s\n\t%s\n)", spec, quoted);
+    else
+      t = omen_arena_printf(a, "import (\n\t%s\n\t%s\n)", quoted, spec);
+    return add(out, ts_node_start_byte(decl), ts_node_end_byte(decl), t);
+  }
+  TSNode specs[256];
+  size_t ns = 0;
+  uint32_t nl = nnamed(list);
+  for (uint32_t i = 0; i < nl; i++) {
+    TSNode c = nth(list, i);
+    if (go_node_is(c, GO_NODE_COMMENT) || !go_node_is(c, GO_NODE_IMPORT_SPEC) ||
+        ns == sizeof specs / sizeof specs[0] || !starts_line(f, ts_node_start_byte(c)))
+      return false;
+    specs[ns++] = c;
+  }
+  if (ns == 0)
+    return false;
+  /* groups: runs of specs on consecutive lines; the new spec goes into the first with a std path */
+  size_t g0 = ns, g1 = ns;
+  for (size_t i = 0; i < ns && g0 == ns;) {
+    size_t j = i + 1;
+    while (j < ns &&
+           line_no(f, ts_node_start_byte(specs[j])) == line_no(f, ts_node_end_byte(specs[j - 1])) + 1)
+      j++;
+    for (size_t k = i; k < j; k++)
+      for (size_t m = 0; m < nimp; m++)
+        if (ts_node_eq(imps[m].spec, specs[k]) && imps[m].std) {
+          g0 = i;
+          g1 = j;
+        }
+    i = j;
+  }
+  if (g0 == ns) {
+    uint32_t at = line_start(f, ts_node_start_byte(specs[0]));
+    return add(out, at, at,
+               omen_arena_printf(a, "%s%s\n\n", indent_of(pass, f, ts_node_start_byte(specs[0])), quoted));
+  }
+  for (size_t k = g0; k < g1; k++) {
+    const char *p = NULL;
+    for (size_t m = 0; m < nimp; m++)
+      if (ts_node_eq(imps[m].spec, specs[k]))
+        p = imps[m].path;
+    if (!p)
+      return false;
+    if (strcmp(p, path) > 0) {
+      uint32_t at = line_start(f, ts_node_start_byte(specs[k]));
+      return add(out, at, at,
+                 omen_arena_printf(a, "%s%s\n", indent_of(pass, f, ts_node_start_byte(specs[k])), quoted));
+    }
+  }
+  uint32_t e = ts_node_end_byte(specs[g1 - 1]);
+  while (e < f->len && f->text[e] != '\n')
+    e++;
+  if (e >= f->len)
+    return false;
+  return add(out, e + 1, e + 1,
+             omen_arena_printf(a, "%s%s\n", indent_of(pass, f, ts_node_start_byte(specs[g1 - 1])), quoted));
+}
+
+/* The name package time has at node `at` of file fi; *need_import when it must be imported. NULL when
+ * no clean way is known (shadowed, dot or blank import, the name taken). */
+static const char *time_name(const go_types *ty, uint32_t fi, TSNode at, bool *need_import) {
+  *need_import = false;
+  const go_import *imp = go_types_import_of(ty, fi, "time");
+  go_binding b;
+  if (imp) {
+    if (go_types_lookup(ty, fi, at, imp->name, &b) != GO_BIND_IMPORT || b.imp != imp)
+      return NULL;
+    return imp->name;
+  }
+  size_t nimp;
+  const go_import *imps = go_types_imports(ty, fi, &nimp);
+  for (size_t i = 0; i < nimp; i++)
+    if (strcmp(imps[i].path, "time") == 0)
+      return NULL;
+  if (go_types_lookup(ty, fi, at, "time", &b) != GO_BIND_NONE)
+    return NULL;
+  *need_import = true;
+  return "time";
+}
+
+/* Edits that put ctx first in the argument list args (`empty` follows ctx in an empty list). */
+static bool first_arg_edits(omen_pass *pass, const omen_file *f, TSNode args, const char *ctx,
+                            const char *empty, edits *out) {
+  omen_arena *a = omen_pass_arena(pass);
+  uint32_t open = ts_node_start_byte(args), close = ts_node_end_byte(args);
+  if (close <= open + 1 || f->text[open] != '(' || f->text[close - 1] != ')')
+    return false;
+  TSNode first = arg_of(args, 0);
+  if (ts_node_is_null(first)) {
+    for (uint32_t i = open + 1; i < close - 1; i++)
+      if (f->text[i] != ' ')
+        return false; /* comments or a line break */
+    return add(out, open + 1, close - 1, omen_arena_printf(a, "%s%s", ctx, empty ? empty : ""));
+  }
+  /* before the first argument: on its line when it starts one, else inline */
+  uint32_t s = ts_node_start_byte(first);
+  if (line_no(f, s) != line_no(f, open) && starts_line(f, s))
+    return add(out, s, s, omen_arena_printf(a, "%s,\n%s", ctx, indent_of(pass, f, s)));
+  return add(out, s, s, omen_arena_printf(a, "%s, ", ctx));
+}
+
+/* ---------- the analyzer state ---------- */
+
+typedef struct state {
+  omen_pass *pass;
+  const go_inspect *ins;
+  const go_types *ty;
+  const go_context *ctx;
+} state;
+
+static const omen_file *site_file(const state *st, const go_site *s) {
+  return go_inspect_file(st->ins, s)->file;
+}
+
+/* Is s in test code: a _test.go file, a test-helper package (its name starts or ends with "test", ends
+ * with "tests"/"testing" or contains "testutil"), or a file that imports net/http/httptest? Servers,
+ * dials and handler sends there talk to loopback peers the test owns. */
+static bool test_code(const state *st, const go_site *s) {
+  if (go_inspect_is_test(st->ins, s))
+    return true;
+  const char *pkg = omen_pass_go_package(st->pass);
+  if (pkg && (strncmp(pkg, "test", 4) == 0 || ends_with(pkg, "test") || ends_with(pkg, "tests") ||
+              ends_with(pkg, "testing") || strstr(pkg, "testutil")))
+    return true; /* testpb, testsuite, httptest, servertest, fstesting, testutil; not "attestation" */
+  return go_types_import_of(st->ty, s->file, "net/http/httptest") != NULL;
+}
+
+/* ---------- database/sql ---------- */
+
+typedef struct sql_method {
+  const char *name, *with_ctx, *empty; /* empty: what follows ctx in a call without arguments */
+  unsigned recvs;                      /* 1: DB, 2: Tx, 4: Stmt */
+} sql_method;
+
+static const sql_method sql_methods[] = {
+    {"Query", "QueryContext", NULL, 7}, {"QueryRow", "QueryRowContext", NULL, 7},
+    {"Exec", "ExecContext", NULL, 7},   {"Prepare", "PrepareContext", NULL, 3},
+    {"Begin", "BeginTx", ", nil", 1},   {"Ping", "PingContext", NULL, 1},
+};
+
+/* Which database/sql type (1 DB, 2 Tx, 4 Stmt) a canonical type is, directly, as a pointer, or through an
+ * embedded field of a package struct (that has no method of that name itself); 0 otherwise. */
+static unsigned sql_recv(const go_types *ty, const char *t, const char *method, int depth) {
+  if (!t || depth > 3)
+    return 0;
+  static const char *const names[] = {"DB", "Tx", "Stmt"};
+  for (unsigned i = 0; i < 3; i++)
+    if (go_types_is_named(t, "database/sql", names[i], NULL))
+      return 1u << i;
+  const char *base = go_types_deref(t);
+  if (strchr(base, '.') || strchr(base, '[') || strchr(base, ' ') || go_types_method(ty, base, method))
+    return 0;
+  const go_struct *s = go_types_struct(ty, base);
+  for (size_t i = 0; s && i < s->nfields; i++) {
+    if (!s->fields[i].embedded)
+      continue;
+    unsigned r = sql_recv(ty, s->fields[i].type, method, depth + 1);
+    if (r)
+      return r;
+  }
+  return 0;
+}
+
+static void check_sql(state *st) {
+  for (size_t m = 0; m < sizeof sql_methods / sizeof sql_methods[0]; m++) {
+    const sql_method *sm = &sql_methods[m];
+    const go_site *const *calls;
+    size_t n = go_inspect_calls_named(st->ins, sm->name, &calls);
+    for (size_t i = 0; i < n; i++) {
+      const go_site *s = calls[i];
+      if (!go_node_is(s->sub, GO_NODE_SELECTOR_EXPRESSION) ||
+          go_types_qualified(st->ty, s->file, s->sub, NULL, NULL))
+        continue;
+      TSNode op = go_node_child(s->sub, GO_F_OPERAND);
+      unsigned r = sql_recv(st->ty, go_types_type_of(st->ty, s->file, op), sm->name, 0);
+      if (!(r & sm->recvs))
+        continue;
+      const omen_file *f = site_file(st, s);
+      const char *callee = ntext(st->pass, f, s->sub);
+      go_ctx_ref ref;
+      bool have = go_context_in_scope(st->ctx, s->file, s->node, 0, &ref);
+      if (have && ref.cancelled)
+        continue; /* the code cancels that context itself before this call */
+      if (have) {
+        bool noargs = nargs_of(go_node_child(s->node, GO_F_ARGUMENTS)) == 0;
+        const char *rest = !noargs ? ", ..." : sm->empty ? sm->empty : "";
+        omen_diag *d = omen_pass_report(
+            st->pass, &rule_sql_ctx, f, ts_node_start_byte(s->node), ts_node_end_byte(s->node),
+            "%s ignores the context %s in scope: the database call is not cancelled with it and keeps "
+            "running, "
+            "holding a pooled connection, after the caller has given up; use %s(%s%s)",
+            callee, ref.expr, sm->with_ctx, ref.expr, rest);
+        edits e = {0};
+        TSNode field = go_node_child(s->sub, GO_F_FIELD);
+        if (add(&e, ts_node_start_byte(field), ts_node_end_byte(field), sm->with_ctx) &&
+            first_arg_edits(st->pass, f, go_node_child(s->node, GO_F_ARGUMENTS), ref.expr, sm->empty, &e))
+          emit_fix(st->pass, d, f, OMEN_FIX_SAFE, &e,
+                   omen_arena_printf(omen_pass_arena(st->pass), "use %s with %s", sm->with_ctx, ref.expr));
+        continue;
+      }
+      if (test_code(st, s) || !(go_context_flags_at(st->ctx, s->file, s->node) & GO_CTX_CONCURRENT))
+        continue;
+      omen_pass_report(
+          st->pass, &rule_sql_none, f, ts_node_start_byte(s->node), ts_node_end_byte(s->node),
+          "%s cannot be cancelled and no context is in scope: a slow query or lock wait blocks this "
+          "concurrent code and holds a pooled connection with no deadline; pass a context.Context "
+          "down to here and use %s",
+          callee, sm->with_ctx);
+    }
+  }
+}
+
+/* ---------- http.NewRequest ---------- */
+
+/* The identifier a call's first result is assigned to (`req, err := call`, `req, err = call`); null if
+ * none. */
+static TSNode first_result_var(TSNode call) {
+  TSNode list = parent(call);
+  TSNode stmt = parent(list);
+  if (!go_node_is(list, GO_NODE_EXPRESSION_LIST) || nnamed(list) != 1 ||
+      !(go_node_is(stmt, GO_NODE_SHORT_VAR_DECLARATION) || go_node_is(stmt, GO_NODE_ASSIGNMENT_STATEMENT)) ||
+      !ts_node_eq(go_node_child(stmt, GO_F_RIGHT), list))
+    return null_node();
+  TSNode id = nth(go_node_child(stmt, GO_F_LEFT), 0);
+  return go_node_is(id, GO_NODE_IDENTIFIER) ? id : null_node();
+}
+
+/* Is the call at offset at (a `ctx.Done()`) the right-hand side of `req.Cancel = ...`? */
+static bool cancel_assigned(const state *st, const go_site *s, TSNode var, uint32_t at) {
+  const omen_file *f = site_file(st, s);
+  TSNode n = ts_node_descendant_for_byte_range(st->ins->files[s->file]->root, at, at);
+  while (!ts_node_is_null(n) && !go_node_is(n, GO_NODE_ASSIGNMENT_STATEMENT) && !go_node_is(n, GO_NODE_BLOCK))
+    n = parent(n);
+  if (!go_node_is(n, GO_NODE_ASSIGNMENT_STATEMENT))
+    return false;
+  TSNode left = go_node_child(n, GO_F_LEFT);
+  TSNode lhs = nth(left, 0);
+  return go_node_is(lhs, GO_NODE_SELECTOR_EXPRESSION) && teq(f, go_node_child(lhs, GO_F_FIELD), "Cancel") &&
+         teq(f, go_node_child(lhs, GO_F_OPERAND), ntext(st->pass, f, var));
+}
+
+/* Is the request variable given a context later in its function: `req.WithContext(...)`,
+ * `req.Clone(ctx)`, or passed to a call together with a context (`client.Do(ctx, req)`, ctxhttp.Do)? */
+static bool request_bound_later(const state *st, const go_site *s, TSNode var) {
+  const omen_file *f = site_file(st, s);
+  TSNode fn = go_inspect_enclosing_func(s->node);
+  if (ts_node_is_null(fn) || ts_node_is_null(var))
+    return false;
+  uint32_t from = ts_node_end_byte(s->node), to = ts_node_end_byte(fn);
+  const go_inspect *ins = st->ins;
+  for (size_t i = 0; i < ins->nsites[GO_SITE_CALL]; i++) {
+    const go_site *c = &ins->sites[GO_SITE_CALL][i];
+    uint32_t at = ts_node_start_byte(c->node);
+    if (c->file != s->file || at < from || at >= to)
+      continue;
+    TSNode callee = c->sub;
+    if (go_node_is(callee, GO_NODE_SELECTOR_EXPRESSION) &&
+        teq(f, go_node_child(callee, GO_F_OPERAND), ntext(st->pass, f, var))) {
+      TSNode field = go_node_child(callee, GO_F_FIELD);
+      if (teq(f, field, "WithContext") || teq(f, field, "Clone"))
+        return true;
+    }
+    if (go_node_is(callee, GO_NODE_SELECTOR_EXPRESSION) &&
+        teq(f, go_node_child(callee, GO_F_FIELD), "Done") && cancel_assigned(st, s, var, at))
+      return true;
+    TSNode args = go_node_child(c->node, GO_F_ARGUMENTS);
+    uint32_t n = nargs_of(args);
+    bool has_req = false, has_ctx = false;
+    for (uint32_t k = 0; k < n; k++) {
+      TSNode a = unparen(arg_of(args, k));
+      if (go_node_is(a, GO_NODE_IDENTIFIER) && teq(f, a, ntext(st->pass, f, var)))
+        has_req = true;
+      else if (!has_ctx) {
+        const char *t = go_types_type_of(st->ty, c->file, a);
+        has_ctx = t && strcmp(t, "context.Context") == 0;
+      }
+    }
+    if (has_req && has_ctx)
+      return true;
+  }
+  return false;
+}
+
+static void check_new_request(state *st) {
+  const go_site *const *calls;
+  size_t n = go_inspect_calls_named(st->ins, "NewRequest", &calls);
+  for (size_t i = 0; i < n; i++) {
+    const go_site *s = calls[i];
+    if (!go_node_is(s->sub, GO_NODE_SELECTOR_EXPRESSION) ||
+        !callee_is(st->ty, s->file, s->sub, "net/http", NULL))
+      continue;
+    go_ctx_ref ref;
+    if (!go_context_in_scope(st->ctx, s->file, s->node, 0, &ref) || ref.cancelled ||
+        request_bound_later(st, s, first_result_var(s->node)))
+      continue;
+    const omen_file *f = site_file(st, s);
+    omen_diag *d = omen_pass_report(
+        st->pass, &rule_request_ctx, f, ts_node_start_byte(s->node), ts_node_end_byte(s->node),
+        "%s ignores the context %s in scope: the request is not cancelled with it and can hang on after the "
+        "caller has given up; use http.NewRequestWithContext(%s, ...)",
+        ntext(st->pass, f, s->sub), ref.expr, ref.expr);
+    edits e = {0};
+    TSNode field = go_node_child(s->sub, GO_F_FIELD);
+    if (add(&e, ts_node_start_byte(field), ts_node_end_byte(field), "NewRequestWithContext") &&
+        first_arg_edits(st->pass, f, go_node_child(s->node, GO_F_ARGUMENTS), ref.expr, NULL, &e))
+      emit_fix(
+          st->pass, d, f, OMEN_FIX_SAFE, &e,
+          omen_arena_printf(omen_pass_arena(st->pass), "use http.NewRequestWithContext with %s", ref.expr));
+  }
+}
+
+/* ---------- servers ---------- */
+
+/* The variable a value is assigned to (`x := &http.Server{}`, `var x = ...`, `x = ...`); null if none. */
+static TSNode assigned_name(TSNode value) {
+  TSNode list = parent(value);
+  TSNode stmt = parent(list);
+  if (!go_node_is(list, GO_NODE_EXPRESSION_LIST) || ts_node_is_null(stmt))
+    return null_node();
+  bool svd = go_node_is(stmt, GO_NODE_SHORT_VAR_DECLARATION),
+       asg = go_node_is(stmt, GO_NODE_ASSIGNMENT_STATEMENT), spec = go_node_is(stmt, GO_NODE_VAR_SPEC);
+  if (!(svd || asg || spec) || !ts_node_eq(go_node_child(stmt, spec ? GO_F_VALUE : GO_F_RIGHT), list))
+    return null_node();
+  uint32_t idx = 0, n = nnamed(list);
+  while (idx < n && !ts_node_eq(nth(list, idx), value))
+    idx++;
+  if (idx == n)
+    return null_node();
+  if (spec) {
+    uint32_t k = 0, nc = nnamed(stmt);
+    for (uint32_t i = 0; i < nc; i++) {
+      TSNode ch = nth(stmt, i);
+      if (go_node_is(ch, GO_NODE_IDENTIFIER) && k++ == idx)
+        return ch;
+    }
+    return null_node();
+  }
+  TSNode left = go_node_child(stmt, GO_F_LEFT);
+  if (nnamed(left) != n)
+    return null_node();
+  TSNode id = nth(left, idx);
+  return go_node_is(id, GO_NODE_IDENTIFIER) || go_node_is(id, GO_NODE_SELECTOR_EXPRESSION) ? id : null_node();
+}
+
+/* Is `x.<field> = ...` assigned in the literal's function after it, for one of fields? */
+static bool field_assigned_later(const state *st, const go_site *lit, const char *const *fields) {
+  const omen_file *f = site_file(st, lit);
+  TSNode value = lit->addr ? parent(lit->node) : lit->node;
+  TSNode id = assigned_name(value);
+  if (ts_node_is_null(id))
+    return false;
+  const char *name = ntext(st->pass, f, id);
+  for (size_t k = 0; fields[k]; k++) {
+    char key[256];
+    if (snprintf(key, sizeof key, "%s.%s", name, fields[k]) >= (int)sizeof key)
+      return false;
+    const go_site *const *v;
+    size_t n = go_inspect_lookup(st->ins, GO_SITE_SELECTOR, key, &v);
+    for (size_t i = 0; i < n; i++) {
+      const go_site *s = v[i];
+      bool same_scope =
+          ts_node_is_null(lit->func) || (s->file == lit->file && ts_node_eq(s->func, lit->func));
+      if (!same_scope ||
+          (s->file == lit->file && ts_node_start_byte(s->node) < ts_node_start_byte(lit->node)))
+        continue;
+      TSNode list = parent(s->node);
+      TSNode asg = parent(list);
+      if (go_node_is(list, GO_NODE_EXPRESSION_LIST) && go_node_is(asg, GO_NODE_ASSIGNMENT_STATEMENT) &&
+          ts_node_eq(go_node_child(asg, GO_F_LEFT), list))
+        return true;
+    }
+  }
+  return false;
+}
+
+/* Does the literal body set one of fields, or list all fields positionally? */
+static bool literal_sets(const omen_file *f, TSNode body, const char *const *fields) {
+  uint32_t n = nnamed(body);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode e = nth(body, i);
+    if (go_node_is(e, GO_NODE_LITERAL_ELEMENT))
+      return true;
+    if (!go_node_is(e, GO_NODE_KEYED_ELEMENT))
+      continue;
+    TSNode k = go_node_child(e, GO_F_KEY);
+    if (go_node_is(k, GO_NODE_LITERAL_ELEMENT) && nnamed(k) == 1)
+      k = nth(k, 0);
+    for (size_t j = 0; fields[j]; j++)
+      if (teq(f, k, fields[j]))
+        return true;
+  }
+  return false;
+}
+
+static void check_servers(state *st) {
+  static const char *const serve[] = {"ListenAndServe", "ListenAndServeTLS", "Serve", "ServeTLS", NULL};
+  for (size_t v = 0; serve[v]; v++) {
+    const go_site *const *calls;
+    size_t n = go_inspect_calls_named(st->ins, serve[v], &calls);
+    for (size_t i = 0; i < n; i++) {
+      const go_site *s = calls[i];
+      if (test_code(st, s) || !callee_is(st->ty, s->file, s->sub, "net/http", NULL))
+        continue;
+      const omen_file *f = site_file(st, s);
+      omen_pass_report(
+          st->pass, &rule_server, f, ts_node_start_byte(s->node), ts_node_end_byte(s->node),
+          "%s serves with no read timeouts: a client that sends its request headers slowly (slowloris) "
+          "holds a goroutine and a connection forever; declare an http.Server with "
+          "ReadHeaderTimeout",
+          ntext(st->pass, f, s->sub));
+    }
+  }
+  static const char *const fields[] = {"ReadHeaderTimeout", "ReadTimeout", NULL};
+  const go_site *const *lits;
+  size_t nlit = go_inspect_lookup_name(st->ins, GO_SITE_COMPOSITE, "Server", &lits);
+  for (size_t i = 0; i < nlit; i++) {
+    const go_site *s = lits[i];
+    if (test_code(st, s))
+      continue;
+    const char *ct = go_types_canonical(st->ty, s->file, s->sub);
+    if (!ct || strcmp(ct, "net/http.Server") != 0)
+      continue;
+    const omen_file *f = site_file(st, s);
+    TSNode body = go_node_child(s->node, GO_F_BODY);
+    if (ts_node_is_null(body) || literal_sets(f, body, fields) || field_assigned_later(st, s, fields))
+      continue;
+    TSNode at = s->addr ? parent(s->node) : s->node;
+    omen_diag *d = omen_pass_report(
+        st->pass, &rule_server, f, ts_node_start_byte(at), ts_node_end_byte(at),
+        "%s literal sets neither ReadHeaderTimeout nor ReadTimeout: a client that sends its request headers "
+        "slowly (slowloris) holds a goroutine and a connection forever",
+        ntext(st->pass, f, s->sub));
+    bool need_import;
+    const char *tname = time_name(st->ty, s->file, s->node, &need_import);
+    if (!d || !tname)
+      continue;
+    edits e = {0};
+    const char *value = omen_arena_printf(omen_pass_arena(st->pass), "10 * %s.Second", tname);
+    if (literal_edits(st->pass, f, body, "ReadHeaderTimeout", value, &e) &&
+        (!need_import || import_edits(st->pass, st->ty, s->file, f, "time", &e)))
+      emit_fix(st->pass, d, f, OMEN_FIX_UNSAFE, &e,
+               omen_arena_printf(omen_pass_arena(st->pass), "add ReadHeaderTimeout: %s", value));
+  }
+}
+
+/* ---------- dials ---------- */
+
+/* The value a local declaration (short_var_declaration, var_spec, const_spec) binds to its identifier
+ * name; null when the shapes do not line up one to one. */
+static TSNode local_value(TSNode decl, TSNode name) {
+  bool svd = go_node_is(decl, GO_NODE_SHORT_VAR_DECLARATION);
+  TSNode left = svd ? go_node_child(decl, GO_F_LEFT) : decl;
+  TSNode right = go_node_child(decl, svd ? GO_F_RIGHT : GO_F_VALUE);
+  if (ts_node_is_null(right) ||
+      !(svd || go_node_is(decl, GO_NODE_VAR_SPEC) || go_node_is(decl, GO_NODE_CONST_SPEC)))
+    return null_node();
+  uint32_t k = 0, idx = UINT32_MAX, n = nnamed(left);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode ch = nth(left, i);
+    if (!go_node_is(ch, GO_NODE_IDENTIFIER))
+      continue;
+    if (ts_node_eq(ch, name))
+      idx = k;
+    k++;
+  }
+  if (idx == UINT32_MAX || nnamed(right) != k)
+    return null_node();
+  return nth(right, idx);
+}
+
+static bool connectionless(const state *st, uint32_t file, TSNode e, int depth);
+
+/* A parameter: connectionless when every call of its function in the package passes one. */
+static bool param_connectionless(const state *st, uint32_t file, const go_binding *b, int depth) {
+  TSNode fn = parent(parent(b->decl));
+  const go_ctx_func *cf = go_context_func_node(st->ctx, file, fn);
+  if (!cf || !cf->sig || cf->nin == 0)
+    return false;
+  const omen_file *f = st->ins->files[file]->file;
+  uint32_t idx = UINT32_MAX;
+  for (size_t i = 0; i < cf->sig->nparams && idx == UINT32_MAX; i++)
+    if (ts_node_eq(cf->sig->params[i].node, b->decl) && cf->sig->params[i].name &&
+        teq(f, b->name, cf->sig->params[i].name))
+      idx = (uint32_t)i;
+  if (idx == UINT32_MAX)
+    return false;
+  for (uint32_t k = cf->in; k < cf->in + cf->nin; k++) {
+    const go_ctx_edge *ed = &st->ctx->edges[st->ctx->in_edges[k]];
+    if (ed->kind != GO_EDGE_CALL) /* a function value: its callers are unknown */
+      return false;
+    TSNode arg = arg_of(go_node_child(ed->site, GO_F_ARGUMENTS), idx);
+    if (ts_node_is_null(arg) || !connectionless(st, ed->file, arg, depth + 1))
+      return false;
+  }
+  return true;
+}
+
+/* Does the network expression only ever hold a network that does not wait for a peer ("udp...",
+ * "unix...", "ip...")? Follows constants and variables with a literal value, range variables over a
+ * literal slice, and parameters through every call of their function in the package. */
+static bool connectionless(const state *st, uint32_t file, TSNode e, int depth) {
+  e = unparen(e);
+  if (depth > 4)
+    return false;
+  const omen_file *f = st->ins->files[file]->file;
+  go_node k = go_node_kind(e);
+  if (k == GO_NODE_INTERPRETED_STRING_LITERAL || k == GO_NODE_RAW_STRING_LITERAL) {
+    const char *s = f->text + ts_node_start_byte(e) + 1;
+    return strncmp(s, "udp", 3) == 0 || strncmp(s, "unix", 4) == 0 || strncmp(s, "ip", 2) == 0;
+  }
+  if (k == GO_NODE_COMPOSITE_LITERAL) { /* the slice a range variable ranges over */
+    TSNode body = go_node_child(e, GO_F_BODY);
+    uint32_t n = nnamed(body), seen = 0;
+    for (uint32_t i = 0; i < n; i++) {
+      TSNode el = nth(body, i);
+      if (go_node_is(el, GO_NODE_COMMENT))
+        continue;
+      if (go_node_is(el, GO_NODE_LITERAL_ELEMENT) && nnamed(el) == 1)
+        el = nth(el, 0);
+      if (!connectionless(st, file, el, depth + 1))
+        return false;
+      seen++;
+    }
+    return seen > 0;
+  }
+  if (k != GO_NODE_IDENTIFIER)
+    return false;
+  go_binding b;
+  switch (go_types_lookup_ident(st->ty, file, e, &b)) {
+  case GO_BIND_LOCAL:
+    if (go_node_is(b.decl, GO_NODE_PARAMETER_DECLARATION))
+      return param_connectionless(st, file, &b, depth);
+    if (go_node_is(b.decl, GO_NODE_RANGE_CLAUSE)) {
+      TSNode left = go_node_child(b.decl, GO_F_LEFT);
+      /* the value variable of `for _, v := range x` */
+      if (nnamed(left) != 2 || !ts_node_eq(nth(left, 1), b.name))
+        return false;
+      TSNode x = unparen(go_node_child(b.decl, GO_F_RIGHT));
+      if (go_node_is(x, GO_NODE_IDENTIFIER)) {
+        go_binding xb;
+        if (go_types_lookup_ident(st->ty, file, x, &xb) != GO_BIND_LOCAL)
+          return false;
+        x = unparen(local_value(xb.decl, xb.name));
+      }
+      return go_node_is(x, GO_NODE_COMPOSITE_LITERAL) && connectionless(st, file, x, depth + 1);
+    }
+    return connectionless(st, file, local_value(b.decl, b.name), depth + 1);
+  case GO_BIND_PACKAGE: {
+    const go_decl *d = b.pkg;
+    if ((d->kind != GO_DECL_CONST && d->kind != GO_DECL_VAR) || ts_node_is_null(d->values) ||
+        nnamed(d->values) != d->nnames)
+      return false;
+    return connectionless(st, d->file, nth(d->values, d->index), depth + 1);
+  }
+  default:
+    return false;
+  }
+}
+
+/* Is the dial the body of a wrapper that mirrors it: a function named Dial... that passes its own
+ * parameters straight through (proxy.Direct.Dial, dns.Dial)? The timeout is its callers' choice; such
+ * libraries offer DialTimeout or DialContext next to it. */
+static bool dial_wrapper(const state *st, const go_site *s, TSNode args) {
+  TSNode fn = go_inspect_enclosing_func(s->node);
+  if (!(go_node_is(fn, GO_NODE_FUNCTION_DECLARATION) || go_node_is(fn, GO_NODE_METHOD_DECLARATION)))
+    return false;
+  const omen_file *f = site_file(st, s);
+  TSNode name = go_node_child(fn, GO_F_NAME);
+  if (ts_node_end_byte(name) - ts_node_start_byte(name) < 4 ||
+      strncmp(f->text + ts_node_start_byte(name), "Dial", 4))
+    return false;
+  uint32_t n = nargs_of(args);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode a = unparen(arg_of(args, i));
+    go_binding b;
+    if (!go_node_is(a, GO_NODE_IDENTIFIER) ||
+        go_types_lookup_ident(st->ty, s->file, a, &b) != GO_BIND_LOCAL ||
+        !go_node_is(b.decl, GO_NODE_PARAMETER_DECLARATION) || !ts_node_eq(parent(parent(b.decl)), fn))
+      return false;
+  }
+  return n > 0;
+}
+
+static void check_net_dial(state *st) {
+  const go_site *const *calls;
+  size_t n = go_inspect_calls_named(st->ins, "Dial", &calls);
+  for (size_t i = 0; i < n; i++) {
+    const go_site *s = calls[i];
+    const char *path;
+    if (test_code(st, s) || !go_node_is(s->sub, GO_NODE_SELECTOR_EXPRESSION) ||
+        !go_types_qualified(st->ty, s->file, s->sub, &path, NULL))
+      continue;
+    bool net = strcmp(path, "net") == 0, tls = strcmp(path, "crypto/tls") == 0;
+    if (!net && !tls)
+      continue;
+    const omen_file *f = site_file(st, s);
+    TSNode args = go_node_child(s->node, GO_F_ARGUMENTS);
+    uint32_t nargs = nargs_of(args);
+    if ((nargs && connectionless(st, s->file, arg_of(args, 0), 0)) || dial_wrapper(st, s, args))
+      continue;
+    const char *callee = ntext(st->pass, f, s->sub);
+    if (tls) {
+      omen_pass_report(st->pass, &rule_dial, f, ts_node_start_byte(s->node), ts_node_end_byte(s->node),
+                       "%s has no timeout: a peer that accepts the connection but never completes the TLS "
+                       "handshake blocks this call forever; use tls.DialWithDialer with a net.Dialer Timeout",
+                       callee);
+      continue;
+    }
+    omen_diag *d =
+        omen_pass_report(st->pass, &rule_dial, f, ts_node_start_byte(s->node), ts_node_end_byte(s->node),
+                         "%s has no timeout: a host that does not answer blocks this call for minutes "
+                         "(the OS connect timeout); use net.DialTimeout or a net.Dialer with Timeout",
+                         callee);
+    bool need_import;
+    const char *tname = time_name(st->ty, s->file, s->node, &need_import);
+    if (!d || !tname || nargs != 2)
+      continue;
+    /* `net.Dial(a, b)` -> `net.DialTimeout(a, b, 10*time.Second)`; gofmt prints a binary argument of a
+     * list of several compactly */
+    TSNode last = arg_of(args, 1);
+    uint32_t close = ts_node_end_byte(args) - 1;
+    if (f->text[close] != ')')
+      continue;
+    edits e = {0};
+    TSNode field = go_node_child(s->sub, GO_F_FIELD);
+    const char *value = omen_arena_printf(omen_pass_arena(st->pass), "10*%s.Second", tname);
+    bool ok = add(&e, ts_node_start_byte(field), ts_node_end_byte(field), "DialTimeout");
+    uint32_t le = ts_node_end_byte(last);
+    if (ok && line_no(f, le) == line_no(f, close) && le == close) {
+      ok = add(&e, le, le, omen_arena_printf(omen_pass_arena(st->pass), ", %s", value));
+    } else if (ok && le < f->len && f->text[le] == ',' && starts_line(f, close) &&
+               starts_line(f, ts_node_start_byte(last))) {
+      /* one argument per line with a trailing comma */
+      uint32_t at = line_start(f, close);
+      ok = add(&e, at, at,
+               omen_arena_printf(omen_pass_arena(st->pass), "%s%s,\n",
+                                 indent_of(st->pass, f, ts_node_start_byte(last)), value));
+    } else {
+      ok = false;
+    }
+    if (ok && need_import)
+      ok = import_edits(st->pass, st->ty, s->file, f, "time", &e);
+    if (ok)
+      emit_fix(st->pass, d, f, OMEN_FIX_UNSAFE, &e,
+               omen_arena_printf(omen_pass_arena(st->pass), "use net.DialTimeout with %s", value));
+  }
+}
+
+/* Does the argument list have a call pkg.name(...) of the grpc import path? */
+static bool has_grpc_option(const state *st, uint32_t file, TSNode args, const char *name) {
+  uint32_t n = nnamed(args);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode a = unparen(nth(args, i));
+    const char *p;
+    if (go_node_is(a, GO_NODE_CALL_EXPRESSION) &&
+        go_types_qualified(st->ty, file, go_node_child(a, GO_F_FUNCTION), &p, NULL) && is_grpc_path(p) &&
+        callee_is(st->ty, file, go_node_child(a, GO_F_FUNCTION), p, name))
+      return true;
+  }
+  return false;
+}
+
+static void check_grpc_dial(state *st) {
+  static const char *const names[] = {"Dial", "DialContext", NULL};
+  for (size_t v = 0; names[v]; v++) {
+    const go_site *const *calls;
+    size_t n = go_inspect_calls_named(st->ins, names[v], &calls);
+    for (size_t i = 0; i < n; i++) {
+      const go_site *s = calls[i];
+      const char *path;
+      if (test_code(st, s) || !go_types_qualified(st->ty, s->file, s->sub, &path, NULL) ||
+          !is_grpc_path(path))
+        continue;
+      TSNode args = go_node_child(s->node, GO_F_ARGUMENTS);
+      if (!has_grpc_option(st, s->file, args, "WithBlock") ||
+          has_grpc_option(st, s->file, args, "WithTimeout"))
+        continue;
+      const omen_file *f = site_file(st, s);
+      const char *callee = ntext(st->pass, f, s->sub);
+      if (v == 1) {
+        bool deadline = false;
+        TSNode ctx = arg_of(args, 0);
+        if (go_context_origin(st->ctx, s->file, ctx, &deadline) != GO_ORIGIN_BACKGROUND || deadline)
+          continue;
+        omen_pass_report(
+            st->pass, &rule_dial, f, ts_node_start_byte(s->node), ts_node_end_byte(s->node),
+            "%s with WithBlock() and a context with no deadline: while the server is unreachable "
+            "this call retries forever and never returns; use a context from context.WithTimeout",
+            callee);
+        continue;
+      }
+      omen_pass_report(
+          st->pass, &rule_dial, f, ts_node_start_byte(s->node), ts_node_end_byte(s->node),
+          "%s with WithBlock() has no deadline: while the server is unreachable this call retries "
+          "forever and never returns; use DialContext with a context from context.WithTimeout",
+          callee);
+    }
+  }
+}
+
+/* ---------- context.Background() in request code ---------- */
+
+/* Is one of the camel-case words of name (case-insensitively) in words? first: only the first word. */
+static bool has_word(const char *name, const char *const *words, bool first) {
+  for (const char *p = name; *p;) {
+    const char *q = p + 1;
+    while (*q && !(*q >= 'A' && *q <= 'Z') && *q != '_')
+      q++;
+    size_t n = (size_t)(q - p);
+    for (size_t i = 0; words[i]; i++)
+      if (strlen(words[i]) == n && strncasecmp(p, words[i], n) == 0)
+        return true;
+    if (first)
+      return false;
+    p = *q == '_' ? q + 1 : q;
+  }
+  return false;
+}
+
+/* Calls that are given a detached context on purpose: cleanup that must run even when the request is
+ * cancelled (a word of the name is a cleanup verb: cleanupAfterDeadShim, Close, Rollback...), and calls
+ * that open or start something meant to outlive the request (the first word: OpenFifo, StartWorker,
+ * Dial, NewClient...). */
+static bool detached_on_purpose(const char *name) {
+  static const char *const cleanup[] = {
+      "close",      "shutdown",   "stop",     "rollback", "release", "unlock",  "cleanup",
+      "clean",      "cancel",     "abort",    "finish",   "end",     "flush",   "unsubscribe",
+      "deregister", "unregister", "teardown", "dispose",  "kill",    "destroy", NULL};
+  static const char *const start[] = {"open",  "start", "spawn",   "launch", "listen",
+                                      "serve", "dial",  "connect", "new",    NULL};
+  return has_word(name, cleanup, false) || has_word(name, start, true);
+}
+
+/* Does the call derive a context rather than block: a name starting with "With" (WithNamespace,
+ * errgroup.WithContext), or a callee whose first result is a context.Context? */
+static bool derives_context(const state *st, uint32_t file, TSNode call, const char *name) {
+  static const char *const with[] = {"with", NULL};
+  if (has_word(name, with, true))
+    return true;
+  size_t n;
+  const char *const *r = go_types_call_results(st->ty, file, call, &n);
+  if (r && n >= 1 && r[0] && strcmp(r[0], "context.Context") == 0)
+    return true;
+  const char *ft = go_types_type_of(st->ty, file, go_node_child(call, GO_F_FUNCTION));
+  const go_decl *d = ft && !strchr(ft, '.') ? go_types_decl(st->ty, ft) : NULL;
+  if (d && d->kind == GO_DECL_TYPE && !ts_node_is_null(d->type)) /* a named func type: ContextWrapper */
+    ft = go_types_canonical(st->ty, d->file, d->type);
+  if (!ft || strncmp(ft, "func(", 5) != 0)
+    return false;
+  return strstr(ft, ") context.Context") || strstr(ft, ") (context.Context");
+}
+
+/* Is there a comment in the function body on the five lines above the call that explains a detached
+ * context ("we ignore the context and use Background()", "must not be canceled")? */
+static bool explained(const state *st, uint32_t file, TSNode call) {
+  const omen_go_file *gf = st->ins->files[file];
+  const omen_file *f = gf->file;
+  uint32_t line = line_no(f, ts_node_start_byte(call)); /* 1-based */
+  uint32_t from = f->lines[line > 6 ? line - 6 : 0];
+  uint32_t to = f->lines[line - 1];
+  TSNode fn = go_inspect_enclosing_func(call);
+  TSNode body = go_node_child(fn, GO_F_BODY);
+  if (ts_node_is_null(body))
+    return false;
+  if (from < ts_node_start_byte(body))
+    from = ts_node_start_byte(body); /* comments in the body only, not the function's doc */
+  static const char *const words[] = {"background", "detach", "cancel", "ignore", "outlive", NULL};
+  TSTreeCursor cur = ts_tree_cursor_new(gf->root);
+  bool found = false;
+  for (;;) {
+    TSNode c = ts_tree_cursor_current_node(&cur);
+    bool overlaps = ts_node_end_byte(c) > from && ts_node_start_byte(c) < to;
+    if (overlaps && go_node_is(c, GO_NODE_COMMENT)) {
+      const char *t = ntext(st->pass, f, c);
+      for (size_t i = 0; words[i] && !found; i++)
+        found = strcasestr(t, words[i]) != NULL;
+      if (found)
+        break;
+    }
+    if (overlaps && ts_tree_cursor_goto_first_child(&cur))
+      continue;
+    if (ts_tree_cursor_goto_next_sibling(&cur))
+      continue;
+    bool up = false;
+    while (ts_tree_cursor_goto_parent(&cur))
+      if (ts_tree_cursor_goto_next_sibling(&cur)) {
+        up = true;
+        break;
+      }
+    if (!up)
+      break;
+  }
+  ts_tree_cursor_delete(&cur);
+  return found;
+}
+
+/* Is `X.Done()` or `X.Err()` called for the context variable or parameter named name anywhere in fn
+ * before offset off? Then the code knows its context may be gone. */
+static bool checks_context(const state *st, const go_site *fn, uint32_t file, const char *name,
+                           uint32_t off) {
+  if (!fn || !name)
+    return false;
+  static const char *const methods[] = {"Done", "Err", NULL};
+  for (size_t m = 0; methods[m]; m++) {
+    char key[256];
+    if (snprintf(key, sizeof key, "%s.%s", name, methods[m]) >= (int)sizeof key)
+      return false;
+    const go_site *const *v;
+    size_t n = go_inspect_calls_to(st->ins, key, &v);
+    for (size_t i = 0; i < n; i++)
+      if (v[i]->file == file && ts_node_start_byte(v[i]->node) >= ts_node_start_byte(fn->node) &&
+          ts_node_end_byte(v[i]->node) <= ts_node_end_byte(fn->node) && ts_node_start_byte(v[i]->node) < off)
+        return true;
+  }
+  return false;
+}
+
+/* Does any identifier or package_identifier of file other than inside skip name the import imp? */
+static bool import_used_elsewhere(const state *st, uint32_t file, const go_import *imp, TSNode skip) {
+  const omen_go_file *gf = st->ins->files[file];
+  const omen_file *f = gf->file;
+  TSTreeCursor cur = ts_tree_cursor_new(gf->root);
+  uint32_t ss = ts_node_start_byte(skip), se = ts_node_end_byte(skip);
+  bool used = false, down = true;
+  for (;;) {
+    TSNode n = ts_tree_cursor_current_node(&cur);
+    bool inside_skip = ts_node_start_byte(n) >= ss && ts_node_end_byte(n) <= se;
+    go_node k = go_node_kind(n);
+    if (down && !inside_skip && (k == GO_NODE_PACKAGE_IDENTIFIER || k == GO_NODE_IDENTIFIER) &&
+        teq(f, n, imp->name) && !go_node_is(parent(n), GO_NODE_IMPORT_SPEC)) {
+      go_binding b;
+      if (k == GO_NODE_PACKAGE_IDENTIFIER ||
+          (go_types_lookup_ident(st->ty, file, n, &b) == GO_BIND_IMPORT && b.imp == imp)) {
+        used = true;
+        break;
+      }
+    }
+    if (down && !inside_skip && ts_tree_cursor_goto_first_child(&cur))
+      continue;
+    down = true;
+    if (ts_tree_cursor_goto_next_sibling(&cur))
+      continue;
+    bool up = false;
+    while (ts_tree_cursor_goto_parent(&cur)) {
+      if (ts_tree_cursor_goto_next_sibling(&cur)) {
+        up = true;
+        break;
+      }
+    }
+    if (!up)
+      break;
+  }
+  ts_tree_cursor_delete(&cur);
+  return used;
+}
+
+static void check_background(state *st) {
+  static const char *const names[] = {"Background", "TODO", NULL};
+  for (size_t v = 0; names[v]; v++) {
+    const go_site *const *calls;
+    size_t n = go_inspect_calls_named(st->ins, names[v], &calls);
+    for (size_t i = 0; i < n; i++) {
+      const go_site *s = calls[i];
+      if (!callee_is(st->ty, s->file, s->sub, "context", NULL))
+        continue;
+      /* the first argument of an outer call */
+      TSNode args = parent(s->node);
+      if (!type_is(args, "argument_list") || !ts_node_eq(arg_of(args, 0), s->node))
+        continue;
+      TSNode outer = parent(args);
+      TSNode ofn = go_node_child(outer, GO_F_FUNCTION);
+      TSNode ostmt = parent(outer);
+      if (callee_is(st->ty, s->file, ofn, "context", NULL) || go_node_is(ostmt, GO_NODE_GO_STATEMENT) ||
+          go_node_is(ostmt, GO_NODE_DEFER_STATEMENT))
+        continue;
+      const omen_file *f = site_file(st, s);
+      TSNode oname = go_node_is(ofn, GO_NODE_SELECTOR_EXPRESSION) ? go_node_child(ofn, GO_F_FIELD) : ofn;
+      const char *oname_text = ntext(st->pass, f, oname);
+      if (detached_on_purpose(oname_text) || derives_context(st, s->file, outer, oname_text) ||
+          explained(st, s->file, outer))
+        continue;
+      go_ctx_ref ref;
+      if (!go_context_in_scope(st->ctx, s->file, s->node, 0, &ref) ||
+          (ref.origin != GO_ORIGIN_PARAM && ref.origin != GO_ORIGIN_REQUEST &&
+           ref.origin != GO_ORIGIN_STREAM))
+        continue;
+      /* a context variable the function has looked at already: it knows the context may be gone */
+      const go_site *fn = go_inspect_func_of(st->ins, s);
+      if (!strchr(ref.expr, '.') && checks_context(st, fn, s->file, ref.expr, ts_node_start_byte(s->node)))
+        continue;
+      const char *bg = ntext(st->pass, f, s->node);
+      omen_diag *d = omen_pass_report(
+          st->pass, &rule_background, f, ts_node_start_byte(s->node), ts_node_end_byte(s->node),
+          "%s passed to %s although %s is in scope: the call is not cancelled when the request is and keeps "
+          "running, holding its goroutine and resources, after the client has gone; pass %s",
+          bg, ntext(st->pass, f, ofn), ref.expr, ref.expr);
+      const char *path;
+      const go_import *imp = NULL;
+      if (go_types_qualified(st->ty, s->file, s->sub, &path, NULL))
+        imp = go_types_import_of(st->ty, s->file, path);
+      if (!d || !imp || !import_used_elsewhere(st, s->file, imp, s->node))
+        continue;
+      edits e = {0};
+      if (add(&e, ts_node_start_byte(s->node), ts_node_end_byte(s->node), ref.expr))
+        emit_fix(st->pass, d, f, OMEN_FIX_UNSAFE, &e,
+                 omen_arena_printf(omen_pass_arena(st->pass), "pass %s instead of %s", ref.expr, bg));
+    }
+  }
+}
+
+/* ---------- channel sends in handlers ---------- */
+
+/* Is the receive expression of a select case a way out: `<-x.Done()`, `<-time.After(d)`, `<-t.C`? */
+static bool escape_case(const state *st, uint32_t file, TSNode comcase) {
+  TSNode com = go_node_child(comcase, GO_F_COMMUNICATION);
+  if (!go_node_is(com, GO_NODE_RECEIVE_STATEMENT))
+    return false;
+  TSNode r = unparen(go_node_child(com, GO_F_RIGHT));
+  if (!go_node_is(r, GO_NODE_UNARY_EXPRESSION))
+    return false;
+  TSNode ch = unparen(go_node_child(r, GO_F_OPERAND));
+  const omen_file *f = st->ins->files[file]->file;
+  if (go_node_is(ch, GO_NODE_CALL_EXPRESSION)) {
+    TSNode fn = go_node_child(ch, GO_F_FUNCTION);
+    if (go_node_is(fn, GO_NODE_SELECTOR_EXPRESSION) && teq(f, go_node_child(fn, GO_F_FIELD), "Done"))
+      return true;
+    return callee_is(st->ty, file, fn, "time", "After") || callee_is(st->ty, file, fn, "time", "Tick");
+  }
+  if (go_node_is(ch, GO_NODE_SELECTOR_EXPRESSION) && teq(f, go_node_child(ch, GO_F_FIELD), "C")) {
+    const char *t = go_types_type_of(st->ty, file, go_node_child(ch, GO_F_OPERAND));
+    return t && (go_types_is_named(t, "time", "Timer", NULL) || go_types_is_named(t, "time", "Ticker", NULL));
+  }
+  return false;
+}
+
+/* Is the send a case of a select that has a way out? */
+static bool guarded_send(const state *st, uint32_t file, TSNode send) {
+  TSNode cc = parent(send);
+  if (!go_node_is(cc, GO_NODE_COMMUNICATION_CASE) || !ts_node_eq(go_node_child(cc, GO_F_COMMUNICATION), send))
+    return false;
+  TSNode sel = parent(cc);
+  uint32_t n = nnamed(sel);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode c = nth(sel, i);
+    if (go_node_is(c, GO_NODE_DEFAULT_CASE) ||
+        (go_node_is(c, GO_NODE_COMMUNICATION_CASE) && escape_case(st, file, c)))
+      return true;
+  }
+  return false;
+}
+
+/* Is the channel expression a local made in this function (its consumer is right there)? */
+static bool local_channel(const state *st, uint32_t file, TSNode ch) {
+  ch = unparen(ch);
+  if (!go_node_is(ch, GO_NODE_IDENTIFIER))
+    return false;
+  go_binding b;
+  if (go_types_lookup_ident(st->ty, file, ch, &b) != GO_BIND_LOCAL)
+    return false;
+  go_node k = go_node_kind(b.decl);
+  if (k == GO_NODE_PARAMETER_DECLARATION || k == GO_NODE_VARIADIC_PARAMETER_DECLARATION)
+    return false;
+  if (k != GO_NODE_SHORT_VAR_DECLARATION && k != GO_NODE_VAR_SPEC)
+    return true; /* range or receive variables: leave them alone */
+  TSNode values = go_node_child(b.decl, k == GO_NODE_VAR_SPEC ? GO_F_VALUE : GO_F_RIGHT);
+  if (ts_node_is_null(values))
+    return true; /* `var ch chan T` made below */
+  uint32_t nv = nnamed(values);
+  for (uint32_t i = 0; i < nv; i++) {
+    TSNode v = unparen(nth(values, i));
+    if (go_node_is(v, GO_NODE_CALL_EXPRESSION) &&
+        teq(st->ins->files[file]->file, go_node_child(v, GO_F_FUNCTION), "make"))
+      return true;
+  }
+  return false;
+}
+
+static void check_sends(state *st) {
+  const go_inspect *ins = st->ins;
+  for (size_t i = 0; i < ins->nsites[GO_SITE_SEND]; i++) {
+    const go_site *s = &ins->sites[GO_SITE_SEND][i];
+    if (test_code(st, s))
+      continue;
+    unsigned flags = go_context_flags_at(st->ctx, s->file, s->node);
+    if (!(flags & (GO_CTX_HANDLER | GO_CTX_GRPC)) || guarded_send(st, s->file, s->node) ||
+        local_channel(st, s->file, s->sub))
+      continue;
+    const omen_file *f = site_file(st, s);
+    const char *chan = ntext(st->pass, f, s->sub);
+    const char *kind = flags & GO_CTX_HANDLER ? "an HTTP handler" : "a gRPC method";
+    go_ctx_ref ref;
+    bool have = go_context_in_scope(st->ctx, s->file, s->node, 0, &ref);
+    omen_diag *d = omen_pass_report(
+        st->pass, &rule_send, f, ts_node_start_byte(s->node), ts_node_end_byte(s->node),
+        "send on %s in %s can block forever: when the consumer stalls the request hangs here, holding its "
+        "goroutine and connection, and the client's cancellation is not noticed; select on %s.Done() too",
+        chan, kind, have ? ref.expr : "the request context");
+    if (!d || !have)
+      continue;
+    /* the fix: a plain statement on its own line, in a function whose results allow a bare return */
+    TSNode up = parent(s->node);
+    go_node pk = go_node_kind(up);
+    if (!(pk == GO_NODE_BLOCK || pk == GO_NODE_EXPRESSION_CASE || pk == GO_NODE_DEFAULT_CASE ||
+          pk == GO_NODE_TYPE_CASE ||
+          (pk == GO_NODE_COMMUNICATION_CASE && !ts_node_eq(go_node_child(up, GO_F_COMMUNICATION), s->node))))
+      continue;
+    if (!starts_line(f, ts_node_start_byte(s->node)) || !ends_line_or_comment(f, ts_node_end_byte(s->node)))
+      continue;
+    const go_ctx_func *fn = go_context_func_at(st->ctx, s->file, s->node);
+    if (!fn || !fn->sig)
+      continue;
+    const char *ret;
+    if (fn->sig->nresults == 0)
+      ret = "return";
+    else if (fn->sig->nresults == 1 && fn->sig->results[0].type &&
+             strcmp(fn->sig->results[0].type, "error") == 0)
+      ret = omen_arena_printf(omen_pass_arena(st->pass), "return %s.Err()", ref.expr);
+    else
+      continue;
+    const char *ind = indent_of(st->pass, f, ts_node_start_byte(s->node));
+    const char *send = ntext(st->pass, f, s->node);
+    edits e = {0};
+    if (add(&e, ts_node_start_byte(s->node), ts_node_end_byte(s->node),
+            omen_arena_printf(omen_pass_arena(st->pass),
+                              "select {\n%scase %s:\n%scase <-%s.Done():\n%s\t%s\n%s}", ind, send, ind,
+                              ref.expr, ind, ret, ind)))
+      emit_fix(st->pass, d, f, OMEN_FIX_UNSAFE, &e,
+               omen_arena_printf(omen_pass_arena(st->pass), "select on %s.Done() too", ref.expr));
+  }
+}
+
+/* ---------- the analyzer ---------- */
+
+static omen_status run(omen_pass *pass, void **result) {
+  *result = NULL;
+  state st = {pass, omen_pass_result(pass, &omen_go_inspect), omen_pass_result(pass, &omen_go_types),
+              omen_pass_result(pass, &omen_go_context)};
+  if (!st.ins || !st.ty || !st.ctx)
+    return OMEN_OK;
+  check_sql(&st);
+  check_new_request(&st);
+  check_servers(&st);
+  check_net_dial(&st);
+  check_grpc_dial(&st);
+  check_background(&st);
+  check_sends(&st);
+  return OMEN_OK;
+}
+
+const omen_analyzer omen_go_timeouts = {
+    .name = "go-timeouts",
+    .title = "Blocking calls with no timeout or cancellation",
+    .doc = "The missing-timeout family beyond HTTP clients (see go-http-timeout for those): database/sql "
+           "calls and http.NewRequest that ignore the context in scope, HTTP servers with no read timeout, "
+           "network dials with no timeout, context.Background() passed in request code, and channel sends "
+           "in handlers that can block forever. Uses go-context for handlers and contexts in scope.",
+    .langs = OMEN_LANG_GO,
+    .requires = (const omen_analyzer *const[]){&omen_go_inspect, &omen_go_types, &omen_go_context, NULL},
+    .rules = (const omen_rule *const[]){&rule_sql_ctx, &rule_sql_none, &rule_request_ctx, &rule_server,
+                                        &rule_dial, &rule_background, &rule_send, NULL},
+    .run = run,
+};
