@@ -50,6 +50,7 @@ typedef struct run {
   jobs js;
   size_t next;
   pthread_mutex_t mu;
+  double *seconds; /* summed from the workers when they finish */
   size_t nfiles;
 } run;
 
@@ -433,6 +434,7 @@ static bool in_roots(const omen_options *opt, char *const *roots, size_t nroots,
 typedef struct worker {
   TSParser *parser;
   CXIndex index;
+  double *seconds; /* per analyzer of the order, then Go parse, then C parse */
 } worker;
 
 static omen_status snapshot(job *j, const omen_file *f) {
@@ -559,7 +561,9 @@ static omen_status run_go(run *r, worker *w, job *j) {
       omen_file_free(f);
       continue;
     }
+    double t0 = omen_thread_seconds();
     TSTree *t = ts_parser_parse_string(w->parser, NULL, f->text, f->len);
+    w->seconds[r->norder] += omen_thread_seconds() - t0;
     if (!t) {
       report_read_error(j, &eu, j->files[i], "tree-sitter could not parse it", r->opt->log);
       omen_file_free(f);
@@ -631,6 +635,8 @@ static omen_status run_go(run *r, worker *w, job *j) {
                   u.gofiles[k].file->path);
       }
       u.order = r->order;
+    u.seconds = w->seconds;
+      u.seconds = w->seconds;
       u.norder = r->norder;
       if (s == OMEN_OK) {
         s = omen_unit_run(&u, r->enabled);
@@ -704,8 +710,10 @@ static omen_status run_c(run *r, worker *w, job *j) {
     args[na++] = j->args[i];
   args[na++] = "-w";
   CXTranslationUnit tu = NULL;
+  double t0 = omen_thread_seconds();
   enum CXErrorCode ec = clang_parseTranslationUnit2(w->index, abs, args, (int)na, uf, (unsigned)nuf,
                                                     CXTranslationUnit_KeepGoing, &tu);
+  w->seconds[r->norder + 1] += omen_thread_seconds() - t0;
   if (ec != CXError_Success || !tu) {
     char m[256];
     snprintf(m, sizeof m, "clang could not parse this translation unit (libclang error %d); not analyzed", (int)ec);
@@ -718,6 +726,7 @@ static omen_status run_c(run *r, worker *w, job *j) {
     u.cfile = f;
     u.cxmain = clang_getFile(tu, abs);
     u.order = r->order;
+    u.seconds = w->seconds;
     u.norder = r->norder;
     /* first error, once per TU */
     unsigned nd = clang_getNumDiagnostics(tu);
@@ -780,7 +789,8 @@ static void *work(void *arg) {
   run *r = arg;
   worker w = {0};
   w.parser = ts_parser_new();
-  bool ok = w.parser && ts_parser_set_language(w.parser, omen_go_language());
+  w.seconds = calloc(r->norder + 2, sizeof *w.seconds);
+  bool ok = w.parser && w.seconds && ts_parser_set_language(w.parser, omen_go_language());
   for (;;) {
     pthread_mutex_lock(&r->mu);
     size_t i = r->next++;
@@ -797,6 +807,11 @@ static void *work(void *arg) {
   ts_parser_delete(w.parser);
   if (w.index)
     clang_disposeIndex(w.index);
+  pthread_mutex_lock(&r->mu);
+  for (size_t i = 0; w.seconds && i < r->norder + 2; i++)
+    r->seconds[i] += w.seconds[i];
+  pthread_mutex_unlock(&r->mu);
+  free(w.seconds);
   return NULL;
 }
 
@@ -854,6 +869,7 @@ void omen_result_free(omen_result *res) {
     free(res->snapshots[i].text);
   }
   free(res->snapshots);
+  free(res->timings);
   memset(res, 0, sizeof *res);
 }
 
@@ -919,9 +935,11 @@ omen_status omen_check(const omen_options *opt, omen_reader *reader, omen_result
   size_t nreg = omen_registry_count();
   r.order = calloc(nreg + 1, sizeof *r.order);
   r.enabled = calloc(nreg + 1, sizeof *r.enabled);
-  if (!r.order || !r.enabled) {
+  r.seconds = calloc(nreg + 2, sizeof *r.seconds);
+  if (!r.order || !r.enabled || !r.seconds) {
     free(r.order);
     free(r.enabled);
+    free(r.seconds);
     return OMEN_ENOMEM;
   }
   omen_status s = omen_registry_sort(omen_registry, r.order, &r.norder, err, errlen);
@@ -1093,8 +1111,21 @@ omen_status omen_check(const omen_options *opt, omen_reader *reader, omen_result
     free_job(j);
   }
   free(r.js.v);
+  if (s == OMEN_OK) {
+    res->timings = calloc(r.norder + 2, sizeof *res->timings);
+    if (!res->timings)
+      s = OMEN_ENOMEM;
+  }
+  if (s == OMEN_OK) {
+    res->timings[res->ntimings++] = (omen_timing){"parse Go (tree-sitter)", r.seconds[r.norder]};
+    res->timings[res->ntimings++] = (omen_timing){"parse C/C++ (libclang)", r.seconds[r.norder + 1]};
+    for (size_t i = 0; i < r.norder; i++)
+      if (r.enabled[i])
+        res->timings[res->ntimings++] = (omen_timing){r.order[i]->name, r.seconds[i]};
+  }
   free(r.order);
   free(r.enabled);
+  free(r.seconds);
   if (s != OMEN_OK) {
     if (!err[0])
       snprintf(err, errlen, "%s", omen_status_str(s));

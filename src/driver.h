@@ -29,6 +29,12 @@ typedef struct omen_snapshot {
   uint32_t len;
 } omen_snapshot;
 
+/* CPU seconds spent in one stage, summed over all units and workers. */
+typedef struct omen_timing {
+  const char *name; /* "parse Go (tree-sitter)", "parse C/C++ (libclang)", or an analyzer name; static */
+  double seconds;
+} omen_timing;
+
 typedef struct omen_result {
   omen_diag *diags; /* deduplicated, sorted by path, line, column, rule id */
   size_t ndiags;
@@ -37,6 +43,8 @@ typedef struct omen_result {
   size_t nsnapshots;
   size_t nunits, nfiles;
   size_t ngenerated; /* generated Go files left out */
+  omen_timing *timings; /* parsing first, then analyzers in run order (enabled ones) */
+  size_t ntimings;
 } omen_result;
 
 /* Runs the check. On OMEN_OK *res is filled (free with omen_result_free). Failing to read or parse

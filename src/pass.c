@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "unit.h"
 
@@ -239,6 +240,13 @@ void omen_fix_add_edit(omen_pass *p, omen_fix *fx, uint32_t start, uint32_t end,
   fx->nedits++;
 }
 
+double omen_thread_seconds(void) {
+  struct timespec ts;
+  if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+    return 0;
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 omen_status omen_unit_run(omen_unit *u, const bool *enabled) {
   u->results = omen_arena_alloc(u->arena, sizeof(void *) * (u->norder ? u->norder : 1));
   if (!u->results)
@@ -249,7 +257,10 @@ omen_status omen_unit_run(omen_unit *u, const bool *enabled) {
       continue;
     omen_pass pass = {u, a};
     void *res = NULL;
+    double t0 = omen_thread_seconds();
     omen_status s = a->run(&pass, &res);
+    if (u->seconds)
+      u->seconds[i] += omen_thread_seconds() - t0;
     if (s != OMEN_OK)
       return s;
     if (u->status != OMEN_OK)

@@ -25,6 +25,7 @@ typedef struct omen_unit {
   const omen_analyzer *const *order;
   size_t norder;
   void **results;
+  double *seconds; /* CPU seconds per analyzer of order, added to by omen_unit_run */
   omen_diag **diags; /* each malloc'd */
   size_t ndiags, capdiags;
   omen_status status;
@@ -34,6 +35,9 @@ struct omen_pass {
   omen_unit *u;
   const omen_analyzer *a;
 };
+
+/* CPU time of the calling thread, in seconds. */
+double omen_thread_seconds(void);
 
 /* Runs the analyzers of u->order that apply to u->lang (enabled: parallel to order). */
 omen_status omen_unit_run(omen_unit *u, const bool *enabled);

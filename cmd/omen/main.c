@@ -34,6 +34,7 @@ static const char usage_text[] =
     "  --fix                      apply safe fixes\n"
     "  --unsafe-fixes             with --fix or --diff, also use unsafe fixes\n"
     "  --include-generated        also analyze Go files marked \"Code generated ... DO NOT EDIT.\"\n"
+    "  --stats                    print CPU time per stage and analyzer on stderr\n"
     "  -q, --quiet                no summary line, no messages about skipped files\n"
     "  --version, --help\n"
     "\n"
@@ -161,6 +162,7 @@ static int cmd_check(int argc, char **argv) {
     O_FIX,
     O_UNSAFE,
     O_GENERATED,
+    O_STATS,
     O_VERSION,
     O_HELP
   };
@@ -170,7 +172,7 @@ static int cmd_check(int argc, char **argv) {
       {"exclude", required_argument, NULL, O_EXCLUDE}, {"fail-on", required_argument, NULL, O_FAILON},
       {"diff", no_argument, NULL, O_DIFF},             {"fix", no_argument, NULL, O_FIX},
       {"unsafe-fixes", no_argument, NULL, O_UNSAFE},   {"quiet", no_argument, NULL, 'q'},
-      {"include-generated", no_argument, NULL, O_GENERATED},
+      {"include-generated", no_argument, NULL, O_GENERATED}, {"stats", no_argument, NULL, O_STATS},
       {"version", no_argument, NULL, O_VERSION},       {"help", no_argument, NULL, O_HELP},
       {NULL, 0, NULL, 0},
   };
@@ -178,7 +180,7 @@ static int cmd_check(int argc, char **argv) {
   const char *output = NULL;
   strv enable = {0}, disable = {0}, exclude = {0};
   omen_severity fail_on = OMEN_SEV_WARNING;
-  bool diff = false, fix = false, unsafe = false, quiet = false, generated = false;
+  bool diff = false, fix = false, unsafe = false, quiet = false, generated = false, stats = false;
   long jobs = 0;
   const char *compdb = NULL;
   int c, rc = EXIT_TROUBLE;
@@ -227,6 +229,9 @@ static int cmd_check(int argc, char **argv) {
       break;
     case O_GENERATED:
       generated = true;
+      break;
+    case O_STATS:
+      stats = true;
       break;
     case 'j': {
       char *end;
@@ -312,6 +317,16 @@ static int cmd_check(int argc, char **argv) {
     if (out && s != OMEN_OK) {
       fprintf(stderr, "omen: writing the report: %s\n", omen_status_str(s));
       rc = EXIT_TROUBLE;
+    }
+    if (stats) {
+      double total = 0;
+      for (size_t i = 0; i < res.ntimings; i++)
+        total += res.timings[i].seconds;
+      fprintf(stderr, "%-32s %10s %7s\n", "stage (CPU time, all workers)", "seconds", "share");
+      for (size_t i = 0; i < res.ntimings; i++)
+        fprintf(stderr, "%-32s %10.3f %6.1f%%\n", res.timings[i].name, res.timings[i].seconds,
+                total > 0 ? 100 * res.timings[i].seconds / total : 0.0);
+      fprintf(stderr, "%-32s %10.3f\n", "total", total);
     }
     if (fix && rc != EXIT_TROUBLE) {
       omen_fix_report rep = {0};
