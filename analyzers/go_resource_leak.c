@@ -5,6 +5,7 @@
 
 #include "analyzers.h"
 #include "go_cfg.h"
+#include "go_fix.h"
 #include "go_inspect.h"
 #include "go_types.h"
 #include "pass.h"
@@ -149,28 +150,6 @@ static const omen_rule rule_cancel = {
 
 /* ---------- small helpers ---------- */
 
-/* Named children of n; 0 for the null node (tree-sitter would crash on it). */
-static uint32_t nchildren(TSNode n) { return ts_node_is_null(n) ? 0 : ts_node_named_child_count(n); }
-
-/* omen_node_text_eq, false for the null node (a missing field in broken code). */
-static bool text_is(const omen_file *f, TSNode n, const char *s) {
-  return !ts_node_is_null(n) && omen_node_text_eq(f, n, s);
-}
-
-typedef enum res_kind { RES_ROWS = 0, RES_BODY, RES_CANCEL } res_kind;
-
-static TSNode null_node(void) {
-  TSNode n;
-  memset(&n, 0, sizeof n);
-  return n;
-}
-
-static TSNode unparen(TSNode n) {
-  while (go_node_is(n, GO_NODE_PARENTHESIZED_EXPRESSION) && nchildren(n) == 1)
-    n = ts_node_named_child(n, 0);
-  return n;
-}
-
 /* The parent of e above any parentheses; *e moves to the outermost parenthesized expression. */
 static TSNode up(TSNode *e) {
   TSNode p = ts_node_parent(*e);
@@ -181,12 +160,8 @@ static TSNode up(TSNode *e) {
   return p;
 }
 
-static bool is_kind_name(TSNode n, const char *type) {
-  return !ts_node_is_null(n) && strcmp(ts_node_type(n), type) == 0;
-}
-
 static bool operator_is(const omen_file *f, TSNode bin, const char *op) {
-  return text_is(f, go_node_child(bin, GO_F_OPERATOR), op);
+  return go_ts_teq(f, go_node_child(bin, GO_F_OPERATOR), op);
 }
 
 static bool contains(TSNode outer, TSNode n) {
@@ -194,20 +169,9 @@ static bool contains(TSNode outer, TSNode n) {
          ts_node_start_byte(outer) <= ts_node_start_byte(n) && ts_node_end_byte(n) <= ts_node_end_byte(outer);
 }
 
-static uint32_t line_start(const omen_file *f, uint32_t off) {
-  while (off > 0 && f->text[off - 1] != '\n')
-    off--;
-  return off;
-}
-
-static bool starts_line(const omen_file *f, uint32_t off) {
-  for (uint32_t i = line_start(f, off); i < off; i++)
-    if (f->text[i] != ' ' && f->text[i] != '\t')
-      return false;
-  return true;
-}
-
 /* ---------- per-acquisition state ---------- */
+
+typedef enum res_kind { RES_ROWS = 0, RES_BODY, RES_CANCEL } res_kind;
 
 enum { MAX_COVERS = 256, MAX_EXITS = 4, ERR_REASSIGNED = 1 };
 
@@ -237,7 +201,7 @@ static bool same_var(const acq *a, TSNode id, const go_binding *b) {
 }
 
 static bool ident_named(const acq *a, TSNode n, const char *name) {
-  return go_node_is(n, GO_NODE_IDENTIFIER) && name && text_is(a->f, n, name);
+  return go_node_is(n, GO_NODE_IDENTIFIER) && name && go_ts_teq(a->f, n, name);
 }
 
 /* ---------- standard readers: passing resp.Body to them does not hand it off ---------- */
@@ -266,7 +230,7 @@ static bool pure_reader(const acq *a, TSNode call) {
       {"fmt", "Fscanln"},
       {"mime/multipart", "NewReader"},
   };
-  TSNode fn = unparen(go_node_child(call, GO_F_FUNCTION));
+  TSNode fn = go_ts_unparen(go_node_child(call, GO_F_FUNCTION));
   const char *path, *name;
   if (go_types_qualified(a->ty, a->file, fn, &path, &name)) {
     for (size_t i = 0; i < sizeof funcs / sizeof funcs[0]; i++)
@@ -276,7 +240,7 @@ static bool pure_reader(const acq *a, TSNode call) {
   }
   /* buf.ReadFrom(resp.Body) on a bytes.Buffer */
   if (go_node_is(fn, GO_NODE_SELECTOR_EXPRESSION) &&
-      text_is(a->f, go_node_child(fn, GO_F_FIELD), "ReadFrom")) {
+      go_ts_teq(a->f, go_node_child(fn, GO_F_FIELD), "ReadFrom")) {
     const char *t = go_types_type_of(a->ty, a->file, go_node_child(fn, GO_F_OPERAND));
     return t && go_types_is_named(t, "bytes", "Buffer", NULL);
   }
@@ -294,12 +258,12 @@ static bool body_use_covers(const acq *a, TSNode sel) {
     TSNode c = p;
     TSNode g = up(&c);
     if (go_node_is(g, GO_NODE_CALL_EXPRESSION) && ts_node_eq(go_node_child(g, GO_F_FUNCTION), c))
-      return text_is(a->f, go_node_child(p, GO_F_FIELD), "Close");
+      return go_ts_teq(a->f, go_node_child(p, GO_F_FIELD), "Close");
     return true; /* a method value: resp.Body.Close passed somewhere */
   }
   if (go_node_is(p, GO_NODE_BINARY_EXPRESSION) && (operator_is(a->f, p, "==") || operator_is(a->f, p, "!=")))
     return false;
-  if (is_kind_name(p, "argument_list")) {
+  if (go_ts_type_is(p, "argument_list")) {
     TSNode call = ts_node_parent(p);
     return !pure_reader(a, call);
   }
@@ -320,9 +284,9 @@ static bool use_covers(const acq *a, TSNode id) {
     switch (a->kind) {
     case RES_ROWS:
       /* rows.Next(), rows.Scan(...): uses; rows.Close(): closes; rows.Close as a value: escapes */
-      return called ? text_is(a->f, fld, "Close") : true;
+      return called ? go_ts_teq(a->f, fld, "Close") : true;
     case RES_BODY:
-      if (text_is(a->f, fld, "Body"))
+      if (go_ts_teq(a->f, fld, "Body"))
         return body_use_covers(a, p);
       return false; /* resp.StatusCode, resp.Header, resp.Write(w)... */
     case RES_CANCEL:
@@ -365,7 +329,7 @@ static void collect_uses(acq *a, const go_cfg_fn *cfg) {
     bool descend = true;
     if (go_node_is(n, GO_NODE_IDENTIFIER)) {
       descend = false;
-      if (ts_node_end_byte(n) - ts_node_start_byte(n) == len && text_is(a->f, n, a->vname)) {
+      if (ts_node_end_byte(n) - ts_node_start_byte(n) == len && go_ts_teq(a->f, n, a->vname)) {
         TSNode p = ts_node_parent(n);
         bool key = go_node_is(p, GO_NODE_LITERAL_ELEMENT) &&
                    go_node_is(ts_node_parent(p), GO_NODE_KEYED_ELEMENT) &&
@@ -398,7 +362,7 @@ static bool assigns_err(const acq *a, TSNode n) {
   if (!go_node_is(n, GO_NODE_ASSIGNMENT_STATEMENT) && !go_node_is(n, GO_NODE_SHORT_VAR_DECLARATION))
     return false;
   TSNode left = go_node_child(n, GO_F_LEFT);
-  uint32_t k = nchildren(left);
+  uint32_t k = go_ts_nnamed(left);
   for (uint32_t i = 0; i < k; i++) {
     TSNode id = ts_node_named_child(left, i);
     if (ident_named(a, id, a->ename) && same_var(a, id, &a->eb))
@@ -420,15 +384,15 @@ static bool node_cb(void *ctx, TSNode n, uint8_t *state) {
 /* Is x the error of the acquisition, or a call that wraps it (`scope.Err(err)`, `wrap(err, "q")`), as
  * in `x != nil`? */
 static bool is_err(const acq *a, TSNode x) {
-  x = unparen(x);
+  x = go_ts_unparen(x);
   if (go_node_is(x, GO_NODE_IDENTIFIER))
     return ident_named(a, x, a->ename) && same_var(a, x, &a->eb);
   if (!go_node_is(x, GO_NODE_CALL_EXPRESSION))
     return false;
   TSNode args = go_node_child(x, GO_F_ARGUMENTS);
-  uint32_t n = nchildren(args);
+  uint32_t n = go_ts_nnamed(args);
   for (uint32_t i = 0; i < n; i++) {
-    TSNode arg = unparen(ts_node_named_child(args, i));
+    TSNode arg = go_ts_unparen(ts_node_named_child(args, i));
     if (ident_named(a, arg, a->ename) && same_var(a, arg, &a->eb))
       return true;
   }
@@ -439,7 +403,7 @@ static bool is_err(const acq *a, TSNode x) {
  * (err != nil, with err not assigned since), the variable is nil, or rows.Next() returned false
  * (which closes the rows)? */
 static bool nothing_to_release(acq *a, TSNode cond, bool sense, uint8_t state, int depth) {
-  cond = unparen(cond);
+  cond = go_ts_unparen(cond);
   if (depth > 32)
     return false;
   if (go_node_is(cond, GO_NODE_UNARY_EXPRESSION) && operator_is(a->f, cond, "!"))
@@ -463,13 +427,13 @@ static bool nothing_to_release(acq *a, TSNode cond, bool sense, uint8_t state, i
     bool eq = operator_is(a->f, cond, "==");
     if (!eq && !operator_is(a->f, cond, "!="))
       return false;
-    l = unparen(l);
-    r = unparen(r);
-    TSNode x = go_node_is(r, GO_NODE_NIL) ? l : go_node_is(l, GO_NODE_NIL) ? r : null_node();
+    l = go_ts_unparen(l);
+    r = go_ts_unparen(r);
+    TSNode x = go_node_is(r, GO_NODE_NIL) ? l : go_node_is(l, GO_NODE_NIL) ? r : go_ts_null();
     bool is_nil = eq == sense; /* x == nil holds on this edge */
     if (a->kind == RES_BODY && is_nil && go_node_is(x, GO_NODE_SELECTOR_EXPRESSION) &&
-        text_is(a->f, go_node_child(x, GO_F_FIELD), "Body")) {
-      TSNode op = unparen(go_node_child(x, GO_F_OPERAND)); /* resp.Body == nil: nothing to close */
+        go_ts_teq(a->f, go_node_child(x, GO_F_FIELD), "Body")) {
+      TSNode op = go_ts_unparen(go_node_child(x, GO_F_OPERAND)); /* resp.Body == nil: nothing to close */
       return ident_named(a, op, a->vname) && same_var(a, op, &a->vb);
     }
     if (!is_nil && !(state & ERR_REASSIGNED) && is_err(a, x))
@@ -477,10 +441,10 @@ static bool nothing_to_release(acq *a, TSNode cond, bool sense, uint8_t state, i
     return is_nil && ident_named(a, x, a->vname) && same_var(a, x, &a->vb);
   }
   if (a->kind == RES_ROWS && !sense && go_node_is(cond, GO_NODE_CALL_EXPRESSION)) {
-    TSNode fn = unparen(go_node_child(cond, GO_F_FUNCTION));
-    TSNode op = unparen(go_node_child(fn, GO_F_OPERAND));
+    TSNode fn = go_ts_unparen(go_node_child(cond, GO_F_FUNCTION));
+    TSNode op = go_ts_unparen(go_node_child(fn, GO_F_OPERAND));
     return go_node_is(fn, GO_NODE_SELECTOR_EXPRESSION) &&
-           text_is(a->f, go_node_child(fn, GO_F_FIELD), "Next") && ident_named(a, op, a->vname) &&
+           go_ts_teq(a->f, go_node_child(fn, GO_F_FIELD), "Next") && ident_named(a, op, a->vname) &&
            same_var(a, op, &a->vb);
   }
   return false;
@@ -497,7 +461,7 @@ static const char *callee_label(const go_site *s) { return strchr(s->text, '?') 
 
 /* Identifiers named by a var_spec, in order. */
 static uint32_t spec_names(TSNode spec, TSNode *out, uint32_t cap) {
-  uint32_t n = 0, nc = nchildren(spec);
+  uint32_t n = 0, nc = go_ts_nnamed(spec);
   TSNode value = go_node_child(spec, GO_F_VALUE), type = go_node_child(spec, GO_F_TYPE);
   for (uint32_t i = 0; i < nc; i++) {
     TSNode c = ts_node_named_child(spec, i);
@@ -518,16 +482,16 @@ static use_of_call call_use(const omen_file *f, TSNode call, TSNode *stmt, TSNod
                             uint32_t *nlhs) {
   TSNode e = call;
   TSNode p = up(&e);
-  if (is_kind_name(p, "expression_statement"))
+  if (go_ts_type_is(p, "expression_statement"))
     return CALL_DISCARDED;
-  if (!go_node_is(p, GO_NODE_EXPRESSION_LIST) || nchildren(p) != 1)
+  if (!go_node_is(p, GO_NODE_EXPRESSION_LIST) || go_ts_nnamed(p) != 1)
     return CALL_HANDED;
   TSNode g = ts_node_parent(p);
   if ((go_node_is(g, GO_NODE_SHORT_VAR_DECLARATION) ||
        (go_node_is(g, GO_NODE_ASSIGNMENT_STATEMENT) && operator_is(f, g, "="))) &&
       ts_node_eq(go_node_child(g, GO_F_RIGHT), p)) {
     TSNode left = go_node_child(g, GO_F_LEFT);
-    uint32_t n = nchildren(left);
+    uint32_t n = go_ts_nnamed(left);
     for (uint32_t i = 0; i < n && i < cap; i++)
       lhs[i] = ts_node_named_child(left, i);
     *nlhs = n;
@@ -572,7 +536,7 @@ static bool leaves(const omen_file *f, TSNode s) {
   if (strcmp(t, "return_statement") == 0 || strcmp(t, "goto_statement") == 0 ||
       strcmp(t, "continue_statement") == 0 || strcmp(t, "break_statement") == 0)
     return true;
-  if (strcmp(t, "expression_statement") == 0 && nchildren(s) == 1)
+  if (strcmp(t, "expression_statement") == 0 && go_ts_nnamed(s) == 1)
     return go_cfg_is_noreturn_call(f, ts_node_named_child(s, 0));
   return false;
 }
@@ -581,9 +545,9 @@ static bool leaves(const omen_file *f, TSNode s) {
 static TSNode error_check_after(const acq *a, TSNode stmt) {
   TSNode s = next_statement(stmt);
   if (!go_node_is(s, GO_NODE_IF_STATEMENT) || !ts_node_is_null(go_node_child(s, GO_F_INITIALIZER)))
-    return null_node();
-  TSNode cond = null_node(), cons = null_node();
-  uint32_t nc = nchildren(s);
+    return go_ts_null();
+  TSNode cond = go_ts_null(), cons = go_ts_null();
+  uint32_t nc = go_ts_nnamed(s);
   for (uint32_t i = 0; i < nc; i++) {
     TSNode c = ts_node_named_child(s, i);
     if (go_node_is(c, GO_NODE_COMMENT))
@@ -593,21 +557,21 @@ static TSNode error_check_after(const acq *a, TSNode stmt) {
     else if (ts_node_is_null(cons))
       cons = c;
     else
-      return null_node(); /* an else branch */
+      return go_ts_null(); /* an else branch */
   }
-  cond = unparen(cond);
+  cond = go_ts_unparen(cond);
   if (!go_node_is(cond, GO_NODE_BINARY_EXPRESSION) || !operator_is(a->f, cond, "!=") ||
-      !go_node_is(unparen(go_node_child(cond, GO_F_RIGHT)), GO_NODE_NIL))
-    return null_node();
-  TSNode x = unparen(go_node_child(cond, GO_F_LEFT));
+      !go_node_is(go_ts_unparen(go_node_child(cond, GO_F_RIGHT)), GO_NODE_NIL))
+    return go_ts_null();
+  TSNode x = go_ts_unparen(go_node_child(cond, GO_F_LEFT));
   if (!ident_named(a, x, a->ename) || !same_var(a, x, &a->eb) || !go_node_is(cons, GO_NODE_BLOCK))
-    return null_node();
-  TSNode last = null_node();
-  nc = nchildren(cons);
+    return go_ts_null();
+  TSNode last = go_ts_null();
+  nc = go_ts_nnamed(cons);
   for (uint32_t i = 0; i < nc; i++)
     if (!go_node_is(ts_node_named_child(cons, i), GO_NODE_COMMENT))
       last = ts_node_named_child(cons, i);
-  return !ts_node_is_null(last) && leaves(a->f, last) ? s : null_node();
+  return !ts_node_is_null(last) && leaves(a->f, last) ? s : go_ts_null();
 }
 
 /* Where a new statement line goes after statement s: the end of s's last line, when only spaces or a
@@ -631,8 +595,8 @@ static uint32_t line_after(const omen_file *f, TSNode s) {
 static bool add_line_after(omen_pass *pass, omen_fix *fx, const omen_file *f, TSNode s, TSNode like,
                            const char *text) {
   uint32_t at = line_after(f, s);
-  uint32_t ls = line_start(f, ts_node_start_byte(like)), ie = ls;
-  if (at == UINT32_MAX || !starts_line(f, ts_node_start_byte(like)))
+  uint32_t ls = go_fix_line_start(f, ts_node_start_byte(like)), ie = ls;
+  if (at == UINT32_MAX || !go_fix_starts_line(f, ts_node_start_byte(like)))
     return false;
   while (ie < f->len && (f->text[ie] == ' ' || f->text[ie] == '\t'))
     ie++;
@@ -650,11 +614,11 @@ static TSNode defer_anchor(const acq *a) {
   if (go_node_is(stmt, GO_NODE_VAR_SPEC)) {
     stmt = ts_node_parent(stmt);
     if (!go_node_is(stmt, GO_NODE_VAR_DECLARATION))
-      return null_node();
+      return go_ts_null();
   }
   if (!in_statement_list(stmt) || in_loop(stmt, a->fn))
-    return null_node();
-  if (a->kind == RES_CANCEL || ts_node_is_null(a->errv) || text_is(a->f, a->errv, "_"))
+    return go_ts_null();
+  if (a->kind == RES_CANCEL || ts_node_is_null(a->errv) || go_ts_teq(a->f, a->errv, "_"))
     return stmt;
   return error_check_after(a, stmt);
 }
@@ -683,7 +647,7 @@ static bool mentions(const omen_file *f, TSNode n, const char *name) {
     TSNode x = ts_tree_cursor_current_node(&c);
     if ((go_node_is(x, GO_NODE_IDENTIFIER) || go_node_is(x, GO_NODE_FIELD_IDENTIFIER) ||
          go_node_is(x, GO_NODE_TYPE_IDENTIFIER) || go_node_is(x, GO_NODE_LABEL_NAME)) &&
-        text_is(f, x, name)) {
+        go_ts_teq(f, x, name)) {
       found = true;
       break;
     }
@@ -720,7 +684,7 @@ static void add_name_cancel_fix(acq *a, omen_diag *d, TSNode blank) {
 
 /* `db.Query(q)` as a statement -> `db.Exec(q)`, for database/sql receivers. */
 static void add_exec_fix(acq *a, omen_diag *d) {
-  TSNode fn = unparen(go_node_child(a->call->node, GO_F_FUNCTION));
+  TSNode fn = go_ts_unparen(go_node_child(a->call->node, GO_F_FUNCTION));
   if (!go_node_is(fn, GO_NODE_SELECTOR_EXPRESSION))
     return;
   const char *t = go_types_type_of(a->ty, a->file, go_node_child(fn, GO_F_OPERAND));
@@ -730,8 +694,8 @@ static void add_exec_fix(acq *a, omen_diag *d) {
               go_types_is_named(t, "database/sql", "Stmt", NULL) || conn))
     return;
   TSNode fld = go_node_child(fn, GO_F_FIELD);
-  bool ctx = text_is(a->f, fld, "QueryContext");
-  if (!ctx && (conn || !text_is(a->f, fld, "Query")))
+  bool ctx = go_ts_teq(a->f, fld, "QueryContext");
+  if (!ctx && (conn || !go_ts_teq(a->f, fld, "Query")))
     return;
   const char *with = ctx ? "ExecContext" : "Exec";
   omen_fix *fx = omen_diag_add_fix(a->pass, d, a->f, OMEN_FIX_UNSAFE, "use %s, which returns no rows", with);
@@ -848,9 +812,9 @@ static void report_discarded(acq *a, TSNode at, bool whole) {
 
 /* Is expr the method HEAD: "HEAD" or http.MethodHead? */
 static bool is_head_method(const acq *a, TSNode expr) {
-  expr = unparen(expr);
+  expr = go_ts_unparen(expr);
   if (go_node_is(expr, GO_NODE_INTERPRETED_STRING_LITERAL) || go_node_is(expr, GO_NODE_RAW_STRING_LITERAL))
-    return text_is(a->f, expr, "\"HEAD\"") || text_is(a->f, expr, "`HEAD`");
+    return go_ts_teq(a->f, expr, "\"HEAD\"") || go_ts_teq(a->f, expr, "`HEAD`");
   const char *path, *name;
   return go_types_qualified(a->ty, a->file, expr, &path, &name) && strcmp(path, "net/http") == 0 &&
          strcmp(name, "MethodHead") == 0;
@@ -862,7 +826,7 @@ static bool assigns_request(const acq *a, TSNode st, const char *req, const go_b
   if (!go_node_is(st, GO_NODE_SHORT_VAR_DECLARATION) && !go_node_is(st, GO_NODE_ASSIGNMENT_STATEMENT))
     return false;
   TSNode left = go_node_child(st, GO_F_LEFT), right = go_node_child(st, GO_F_RIGHT);
-  uint32_t n = nchildren(left);
+  uint32_t n = go_ts_nnamed(left);
   bool hit = false;
   for (uint32_t i = 0; i < n && !hit; i++) {
     TSNode id = ts_node_named_child(left, i);
@@ -871,7 +835,7 @@ static bool assigns_request(const acq *a, TSNode st, const char *req, const go_b
   if (!hit)
     return false;
   *head = false;
-  TSNode call = nchildren(right) == 1 ? unparen(ts_node_named_child(right, 0)) : right;
+  TSNode call = go_ts_nnamed(right) == 1 ? go_ts_unparen(ts_node_named_child(right, 0)) : right;
   const char *path, *name;
   if (!go_node_is(call, GO_NODE_CALL_EXPRESSION) ||
       !go_types_qualified(a->ty, a->file, go_node_child(call, GO_F_FUNCTION), &path, &name) ||
@@ -879,7 +843,7 @@ static bool assigns_request(const acq *a, TSNode st, const char *req, const go_b
     return true;
   uint32_t idx = strcmp(name, "NewRequest") == 0 ? 0 : strcmp(name, "NewRequestWithContext") == 0 ? 1 : 99;
   TSNode args = go_node_child(call, GO_F_ARGUMENTS);
-  if (idx < nchildren(args))
+  if (idx < go_ts_nnamed(args))
     *head = is_head_method(a, ts_node_named_child(args, idx));
   return true;
 }
@@ -888,9 +852,10 @@ static bool assigns_request(const acq *a, TSNode st, const char *req, const go_b
  * in this function? A HEAD response has no body to close. */
 static bool head_request(const acq *a) {
   TSNode args = go_node_child(a->call->node, GO_F_ARGUMENTS);
-  if (!text_is(a->f, go_node_child(unparen(a->call->sub), GO_F_FIELD), "Do") || nchildren(args) != 1)
+  if (!go_ts_teq(a->f, go_node_child(go_ts_unparen(a->call->sub), GO_F_FIELD), "Do") ||
+      go_ts_nnamed(args) != 1)
     return false;
-  TSNode req = unparen(ts_node_named_child(args, 0));
+  TSNode req = go_ts_unparen(ts_node_named_child(args, 0));
   go_binding rb;
   if (!go_node_is(req, GO_NODE_IDENTIFIER) ||
       go_types_lookup_ident(a->ty, a->file, req, &rb) != GO_BIND_LOCAL)
@@ -937,7 +902,7 @@ static void check(acq *a, go_cfg *cfgs, const go_inspect *ins) {
   case CALL_HANDED:
     return;
   case CALL_DISCARDED:
-    report_discarded(a, null_node(), true);
+    report_discarded(a, go_ts_null(), true);
     return;
   case CALL_ASSIGNED:
     break;
@@ -946,10 +911,10 @@ static void check(acq *a, go_cfg *cfgs, const go_inspect *ins) {
     return;
   a->stmt = stmt;
   a->var = lhs[index];
-  if (text_is(a->f, a->var, "_")) {
+  if (go_ts_teq(a->f, a->var, "_")) {
     /* tests write `_, err := db.Query(bad)` to check that a request fails: no rows to close */
     TSNode err = lhs[nres - 1];
-    if (!(a->f->is_test && a->kind != RES_CANCEL && !text_is(a->f, err, "_")))
+    if (!(a->f->is_test && a->kind != RES_CANCEL && !go_ts_teq(a->f, err, "_")))
       report_discarded(a, a->var, false);
     return;
   }
@@ -962,7 +927,7 @@ static void check(acq *a, go_cfg *cfgs, const go_inspect *ins) {
     return; /* a parameter, a named result, a variable of an enclosing function or the package */
   if (a->kind != RES_CANCEL) {
     a->errv = lhs[nres - 1];
-    if (go_node_is(a->errv, GO_NODE_IDENTIFIER) && !text_is(a->f, a->errv, "_")) {
+    if (go_node_is(a->errv, GO_NODE_IDENTIFIER) && !go_ts_teq(a->f, a->errv, "_")) {
       a->ename = omen_pass_node_text(a->pass, a->f, a->errv);
       go_types_lookup_ident(a->ty, a->file, a->errv, &a->eb);
     }
@@ -1021,7 +986,7 @@ static bool client_params(const go_sig *sig, const char *name) {
  * mirrors http.Client's? A concrete method the package declares itself is a wrapper that may well
  * read and close the body (sling's Do, say), so it is left alone. */
 static bool client_request(const go_types *ty, const go_site *s) {
-  TSNode fn = unparen(s->sub);
+  TSNode fn = go_ts_unparen(s->sub);
   const char *path;
   if (go_types_qualified(ty, s->file, fn, &path, NULL))
     return strcmp(path, "net/http") == 0;

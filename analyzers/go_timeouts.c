@@ -6,6 +6,7 @@
 
 #include "analyzers.h"
 #include "go_context.h"
+#include "go_fix.h"
 #include "go_inspect.h"
 #include "go_types.h"
 #include "pass.h"
@@ -241,37 +242,6 @@ static const omen_rule rule_send = {
 
 /* ---------- small helpers ---------- */
 
-static TSNode null_node(void) {
-  TSNode n;
-  memset(&n, 0, sizeof n);
-  return n;
-}
-
-/* Null-safe tree-sitter accessors: the runtime dereferences a null node, and broken code has holes. */
-static uint32_t nnamed(TSNode n) { return ts_node_is_null(n) ? 0 : ts_node_named_child_count(n); }
-
-static TSNode nth(TSNode n, uint32_t i) { return i < nnamed(n) ? ts_node_named_child(n, i) : null_node(); }
-
-static TSNode parent(TSNode n) { return ts_node_is_null(n) ? n : ts_node_parent(n); }
-
-static bool teq(const omen_file *f, TSNode n, const char *s) {
-  return !ts_node_is_null(n) && omen_node_text_eq(f, n, s);
-}
-
-static const char *ntext(omen_pass *p, const omen_file *f, TSNode n) {
-  return ts_node_is_null(n) ? "" : omen_pass_node_text(p, f, n);
-}
-
-static TSNode unparen(TSNode n) {
-  while (go_node_is(n, GO_NODE_PARENTHESIZED_EXPRESSION) && nnamed(n) == 1)
-    n = nth(n, 0);
-  return n;
-}
-
-static bool type_is(TSNode n, const char *t) {
-  return !ts_node_is_null(n) && strcmp(ts_node_type(n), t) == 0;
-}
-
 static bool ends_with(const char *s, const char *suffix) {
   size_t n = strlen(s), m = strlen(suffix);
   return n >= m && strcmp(s + n - m, suffix) == 0;
@@ -286,352 +256,6 @@ static bool callee_is(const go_types *ty, uint32_t file, TSNode fn, const char *
 
 static bool is_grpc_path(const char *p) {
   return p && (strcmp(p, "google.golang.org/grpc") == 0 || ends_with(p, "/grpc"));
-}
-
-/* Arguments of an argument_list without its comments: how many, and the i-th (null if none). */
-static uint32_t nargs_of(TSNode args) {
-  uint32_t n = nnamed(args), k = 0;
-  for (uint32_t i = 0; i < n; i++)
-    k += !go_node_is(nth(args, i), GO_NODE_COMMENT);
-  return k;
-}
-
-static TSNode arg_of(TSNode args, uint32_t idx) {
-  uint32_t n = nnamed(args), k = 0;
-  for (uint32_t i = 0; i < n; i++) {
-    TSNode a = nth(args, i);
-    if (go_node_is(a, GO_NODE_COMMENT))
-      continue;
-    if (k++ == idx)
-      return a;
-  }
-  return null_node();
-}
-
-/* ---------- edits (the gofmt-aware helpers mirror go_http_timeout.c; see the report) ---------- */
-
-typedef struct edits {
-  struct {
-    uint32_t start, end;
-    const char *text;
-  } v[64];
-  size_t n;
-} edits;
-
-static bool add(edits *e, uint32_t start, uint32_t end, const char *text) {
-  if (!text || e->n == sizeof e->v / sizeof e->v[0])
-    return false;
-  e->v[e->n].start = start;
-  e->v[e->n].end = end;
-  e->v[e->n].text = text;
-  e->n++;
-  return true;
-}
-
-static void emit_fix(omen_pass *pass, omen_diag *d, const omen_file *f, omen_applicability a, const edits *e,
-                     const char *msg) {
-  if (!d || e->n == 0)
-    return;
-  omen_fix *fx = omen_diag_add_fix(pass, d, f, a, "%s", msg);
-  for (size_t i = 0; i < e->n; i++)
-    omen_fix_add_edit(pass, fx, e->v[i].start, e->v[i].end, e->v[i].text);
-}
-
-static uint32_t line_start(const omen_file *f, uint32_t off) {
-  while (off > 0 && f->text[off - 1] != '\n')
-    off--;
-  return off;
-}
-
-static uint32_t line_no(const omen_file *f, uint32_t off) { return omen_file_pos(f, off).line; }
-
-/* Is only whitespace between the start of off's line and off? */
-static bool starts_line(const omen_file *f, uint32_t off) {
-  for (uint32_t i = line_start(f, off); i < off; i++)
-    if (f->text[i] != ' ' && f->text[i] != '\t')
-      return false;
-  return true;
-}
-
-/* Is only whitespace between off and the end of its line? */
-static bool ends_line(const omen_file *f, uint32_t off) {
-  for (uint32_t i = off; i < f->len && f->text[i] != '\n'; i++)
-    if (f->text[i] != ' ' && f->text[i] != '\t' && f->text[i] != '\r')
-      return false;
-  return true;
-}
-
-/* Like ends_line, but a line comment may follow (it ends up after the replacement). */
-static bool ends_line_or_comment(const omen_file *f, uint32_t off) {
-  while (off < f->len && (f->text[off] == ' ' || f->text[off] == '\t'))
-    off++;
-  return ends_line(f, off) || (off + 1 < f->len && f->text[off] == '/' && f->text[off + 1] == '/');
-}
-
-static const char *indent_of(omen_pass *pass, const omen_file *f, uint32_t off) {
-  uint32_t s = line_start(f, off), e = s;
-  while (e < f->len && (f->text[e] == ' ' || f->text[e] == '\t'))
-    e++;
-  return omen_arena_strndup(omen_pass_arena(pass), f->text + s, e - s);
-}
-
-static const char *spaces(omen_pass *pass, size_t n) {
-  char *s = omen_arena_alloc(omen_pass_arena(pass), n + 1);
-  if (s)
-    memset(s, ' ', n);
-  return s;
-}
-
-/* Display width of a key as the tabwriter counts it (runes). */
-static size_t width(const omen_file *f, TSNode n) {
-  size_t w = 0;
-  for (uint32_t i = ts_node_start_byte(n); i < ts_node_end_byte(n) && i < f->len; i++)
-    w += ((unsigned char)f->text[i] & 0xC0) != 0x80;
-  return w;
-}
-
-typedef struct elem {
-  TSNode node, key, value;
-  uint32_t first, last; /* lines */
-} elem;
-
-/* Is there a comment on a line of its own strictly between lines lo and hi of body? */
-static bool comment_line_between(const omen_file *f, TSNode body, uint32_t lo, uint32_t hi) {
-  uint32_t n = nnamed(body);
-  for (uint32_t i = 0; i < n; i++) {
-    TSNode c = nth(body, i);
-    uint32_t l = line_no(f, ts_node_start_byte(c));
-    if (go_node_is(c, GO_NODE_COMMENT) && l > lo && l < hi && starts_line(f, ts_node_start_byte(c)))
-      return true;
-  }
-  return false;
-}
-
-/* Edits that add `key: value` to a keyed literal body the way gofmt would print it (alignment of the
- * run of single-line elements above the closing brace included); false when no gofmt-clean edit is known. */
-static bool literal_edits(omen_pass *pass, const omen_file *f, TSNode body, const char *key,
-                          const char *value, edits *out) {
-  omen_arena *a = omen_pass_arena(pass);
-  uint32_t open = ts_node_start_byte(body), close = ts_node_end_byte(body);
-  if (close == 0 || close > f->len || f->text[close - 1] != '}' || f->text[open] != '{')
-    return false;
-  close--;
-  elem el[64];
-  size_t ne = 0;
-  bool comments = false;
-  uint32_t n = nnamed(body);
-  for (uint32_t i = 0; i < n; i++) {
-    TSNode c = nth(body, i);
-    if (go_node_is(c, GO_NODE_COMMENT)) {
-      comments = true;
-      continue;
-    }
-    if (!go_node_is(c, GO_NODE_KEYED_ELEMENT) || ne == sizeof el / sizeof el[0])
-      return false;
-    TSNode k = go_node_child(c, GO_F_KEY), v = go_node_child(c, GO_F_VALUE);
-    if (ts_node_is_null(k) || ts_node_is_null(v))
-      return false;
-    el[ne++] = (elem){c, k, v, line_no(f, ts_node_start_byte(c)), line_no(f, ts_node_end_byte(c))};
-  }
-  size_t klen = strlen(key);
-  bool multiline = memchr(f->text + open, '\n', close - open) != NULL;
-  if (!multiline) {
-    if (comments)
-      return false;
-    if (ne == 0)
-      return add(out, open + 1, close, omen_arena_printf(a, "%s: %s", key, value));
-    if (ts_node_end_byte(el[ne - 1].node) != close)
-      return false; /* `{A: x,}` or odd spacing: not what gofmt writes */
-    return add(out, close, close, omen_arena_printf(a, ", %s: %s", key, value));
-  }
-  if (!starts_line(f, close))
-    return false;
-  if (ne > 0) {
-    uint32_t p = ts_node_end_byte(el[ne - 1].node);
-    if (p >= f->len || f->text[p] != ',')
-      return false;
-  }
-  const char *indent;
-  if (ne > 0 && starts_line(f, ts_node_start_byte(el[ne - 1].node)))
-    indent = indent_of(pass, f, ts_node_start_byte(el[ne - 1].node));
-  else
-    indent = omen_arena_printf(a, "%s\t", indent_of(pass, f, close));
-  /* the alignment run gofmt puts the new line in: single-line keyed elements, one per line, right above
-   * the closing brace (a blank line, a comment line, a multi-line element or two elements on a line end it)
-   */
-  uint32_t line = line_no(f, close) - 1;
-  size_t first = ne;
-  while (first > 0) {
-    const elem *e = &el[first - 1];
-    if (e->first != line || e->last != line || !starts_line(f, ts_node_start_byte(e->node)))
-      break;
-    if (first >= 2 && el[first - 2].last == line)
-      break;
-    if (comments && comment_line_between(f, body, line, line_no(f, close)))
-      break;
-    first--;
-    line--;
-  }
-  size_t col = klen + 1;
-  for (size_t i = first; i < ne; i++) {
-    size_t w = width(f, el[i].key) + 1;
-    if (w > col)
-      col = w;
-  }
-  col++; /* the tabwriter's padding */
-  for (size_t i = first; i < ne; i++) {
-    uint32_t colon = ts_node_end_byte(el[i].key);
-    uint32_t vstart = ts_node_start_byte(el[i].value);
-    if (colon >= f->len || f->text[colon] != ':')
-      return false;
-    size_t want = col - (width(f, el[i].key) + 1);
-    size_t have = vstart - (colon + 1);
-    bool plain = true;
-    for (uint32_t k = colon + 1; k < vstart; k++)
-      plain &= f->text[k] == ' ';
-    if ((have != want || !plain) && !add(out, colon + 1, vstart, spaces(pass, want)))
-      return false;
-  }
-  uint32_t at = line_start(f, close);
-  return add(out, at, at,
-             omen_arena_printf(a, "%s%s:%s%s,\n", indent, key, spaces(pass, col - klen - 1), value));
-}
-
-/* Edits that import path (a standard-library package) into file fi; false when no gofmt-clean edit is known.
- */
-static bool import_edits(omen_pass *pass, const go_types *ty, uint32_t fi, const omen_file *f,
-                         const char *path, edits *out) {
-  size_t nimp;
-  const go_import *imps = go_types_imports(ty, fi, &nimp);
-  if (nimp == 0)
-    return false;
-  omen_arena *a = omen_pass_arena(pass);
-  const char *quoted = omen_arena_printf(a, "\"%s\"", path);
-  TSNode decl = imps[0].decl;
-  for (size_t i = 1; i < nimp; i++)
-    if (ts_node_start_byte(imps[i].decl) < ts_node_start_byte(decl))
-      decl = imps[i].decl;
-  TSNode list = null_node();
-  uint32_t nc = nnamed(decl);
-  for (uint32_t i = 0; i < nc; i++) {
-    TSNode c = nth(decl, i);
-    if (go_node_is(c, GO_NODE_IMPORT_SPEC_LIST))
-      list = c;
-    else if (go_node_is(c, GO_NODE_COMMENT))
-      return false;
-  }
-  if (ts_node_is_null(list)) {
-    const go_import *single = NULL;
-    for (size_t i = 0; i < nimp; i++)
-      if (ts_node_eq(imps[i].decl, decl))
-        single = &imps[i];
-    if (!single || !ends_line(f, ts_node_end_byte(decl)))
-      return false;
-    const char *spec = ntext(pass, f, single->spec);
-    const char *t;
-    if (!go_types_is_std_path(single->path))
-      t = omen_arena_printf(a, "import (\n\t%s\n\n\t%s\n)", quoted, spec);
-    else if (strcmp(single->path, path) < 0)
-      t = omen_arena_printf(a, "import (\n\t%s\n\t%s\n)", spec, quoted);
-    else
-      t = omen_arena_printf(a, "import (\n\t%s\n\t%s\n)", quoted, spec);
-    return add(out, ts_node_start_byte(decl), ts_node_end_byte(decl), t);
-  }
-  TSNode specs[256];
-  size_t ns = 0;
-  uint32_t nl = nnamed(list);
-  for (uint32_t i = 0; i < nl; i++) {
-    TSNode c = nth(list, i);
-    if (go_node_is(c, GO_NODE_COMMENT) || !go_node_is(c, GO_NODE_IMPORT_SPEC) ||
-        ns == sizeof specs / sizeof specs[0] || !starts_line(f, ts_node_start_byte(c)))
-      return false;
-    specs[ns++] = c;
-  }
-  if (ns == 0)
-    return false;
-  /* groups: runs of specs on consecutive lines; the new spec goes into the first with a std path */
-  size_t g0 = ns, g1 = ns;
-  for (size_t i = 0; i < ns && g0 == ns;) {
-    size_t j = i + 1;
-    while (j < ns &&
-           line_no(f, ts_node_start_byte(specs[j])) == line_no(f, ts_node_end_byte(specs[j - 1])) + 1)
-      j++;
-    for (size_t k = i; k < j; k++)
-      for (size_t m = 0; m < nimp; m++)
-        if (ts_node_eq(imps[m].spec, specs[k]) && imps[m].std) {
-          g0 = i;
-          g1 = j;
-        }
-    i = j;
-  }
-  if (g0 == ns) {
-    uint32_t at = line_start(f, ts_node_start_byte(specs[0]));
-    return add(out, at, at,
-               omen_arena_printf(a, "%s%s\n\n", indent_of(pass, f, ts_node_start_byte(specs[0])), quoted));
-  }
-  for (size_t k = g0; k < g1; k++) {
-    const char *p = NULL;
-    for (size_t m = 0; m < nimp; m++)
-      if (ts_node_eq(imps[m].spec, specs[k]))
-        p = imps[m].path;
-    if (!p)
-      return false;
-    if (strcmp(p, path) > 0) {
-      uint32_t at = line_start(f, ts_node_start_byte(specs[k]));
-      return add(out, at, at,
-                 omen_arena_printf(a, "%s%s\n", indent_of(pass, f, ts_node_start_byte(specs[k])), quoted));
-    }
-  }
-  uint32_t e = ts_node_end_byte(specs[g1 - 1]);
-  while (e < f->len && f->text[e] != '\n')
-    e++;
-  if (e >= f->len)
-    return false;
-  return add(out, e + 1, e + 1,
-             omen_arena_printf(a, "%s%s\n", indent_of(pass, f, ts_node_start_byte(specs[g1 - 1])), quoted));
-}
-
-/* The name package time has at node `at` of file fi; *need_import when it must be imported. NULL when
- * no clean way is known (shadowed, dot or blank import, the name taken). */
-static const char *time_name(const go_types *ty, uint32_t fi, TSNode at, bool *need_import) {
-  *need_import = false;
-  const go_import *imp = go_types_import_of(ty, fi, "time");
-  go_binding b;
-  if (imp) {
-    if (go_types_lookup(ty, fi, at, imp->name, &b) != GO_BIND_IMPORT || b.imp != imp)
-      return NULL;
-    return imp->name;
-  }
-  size_t nimp;
-  const go_import *imps = go_types_imports(ty, fi, &nimp);
-  for (size_t i = 0; i < nimp; i++)
-    if (strcmp(imps[i].path, "time") == 0)
-      return NULL;
-  if (go_types_lookup(ty, fi, at, "time", &b) != GO_BIND_NONE)
-    return NULL;
-  *need_import = true;
-  return "time";
-}
-
-/* Edits that put ctx first in the argument list args (`empty` follows ctx in an empty list). */
-static bool first_arg_edits(omen_pass *pass, const omen_file *f, TSNode args, const char *ctx,
-                            const char *empty, edits *out) {
-  omen_arena *a = omen_pass_arena(pass);
-  uint32_t open = ts_node_start_byte(args), close = ts_node_end_byte(args);
-  if (close <= open + 1 || f->text[open] != '(' || f->text[close - 1] != ')')
-    return false;
-  TSNode first = arg_of(args, 0);
-  if (ts_node_is_null(first)) {
-    for (uint32_t i = open + 1; i < close - 1; i++)
-      if (f->text[i] != ' ')
-        return false; /* comments or a line break */
-    return add(out, open + 1, close - 1, omen_arena_printf(a, "%s%s", ctx, empty ? empty : ""));
-  }
-  /* before the first argument: on its line when it starts one, else inline */
-  uint32_t s = ts_node_start_byte(first);
-  if (line_no(f, s) != line_no(f, open) && starts_line(f, s))
-    return add(out, s, s, omen_arena_printf(a, "%s,\n%s", ctx, indent_of(pass, f, s)));
-  return add(out, s, s, omen_arena_printf(a, "%s, ", ctx));
 }
 
 /* ---------- the analyzer state ---------- */
@@ -711,13 +335,13 @@ static void check_sql(state *st) {
       if (!(r & sm->recvs))
         continue;
       const omen_file *f = site_file(st, s);
-      const char *callee = ntext(st->pass, f, s->sub);
+      const char *callee = go_ts_text(st->pass, f, s->sub);
       go_ctx_ref ref;
       bool have = go_context_in_scope(st->ctx, s->file, s->node, 0, &ref);
       if (have && ref.cancelled)
         continue; /* the code cancels that context itself before this call */
       if (have) {
-        bool noargs = nargs_of(go_node_child(s->node, GO_F_ARGUMENTS)) == 0;
+        bool noargs = go_ts_nargs(go_node_child(s->node, GO_F_ARGUMENTS)) == 0;
         const char *rest = !noargs ? ", ..." : sm->empty ? sm->empty : "";
         omen_diag *d = omen_pass_report(
             st->pass, &rule_sql_ctx, f, ts_node_start_byte(s->node), ts_node_end_byte(s->node),
@@ -725,12 +349,13 @@ static void check_sql(state *st) {
             "running, "
             "holding a pooled connection, after the caller has given up; use %s(%s%s)",
             callee, ref.expr, sm->with_ctx, ref.expr, rest);
-        edits e = {0};
+        go_fix_edits e = {0};
         TSNode field = go_node_child(s->sub, GO_F_FIELD);
-        if (add(&e, ts_node_start_byte(field), ts_node_end_byte(field), sm->with_ctx) &&
-            first_arg_edits(st->pass, f, go_node_child(s->node, GO_F_ARGUMENTS), ref.expr, sm->empty, &e))
-          emit_fix(st->pass, d, f, OMEN_FIX_SAFE, &e,
-                   omen_arena_printf(omen_pass_arena(st->pass), "use %s with %s", sm->with_ctx, ref.expr));
+        if (go_fix_add(&e, ts_node_start_byte(field), ts_node_end_byte(field), sm->with_ctx) &&
+            go_fix_first_arg_edits(st->pass, f, go_node_child(s->node, GO_F_ARGUMENTS), ref.expr, sm->empty,
+                                   &e))
+          go_fix_emit(st->pass, d, f, OMEN_FIX_SAFE, &e,
+                      omen_arena_printf(omen_pass_arena(st->pass), "use %s with %s", sm->with_ctx, ref.expr));
         continue;
       }
       if (test_code(st, s) || !(go_context_flags_at(st->ctx, s->file, s->node) & GO_CTX_CONCURRENT))
@@ -750,14 +375,14 @@ static void check_sql(state *st) {
 /* The identifier a call's first result is assigned to (`req, err := call`, `req, err = call`); null if
  * none. */
 static TSNode first_result_var(TSNode call) {
-  TSNode list = parent(call);
-  TSNode stmt = parent(list);
-  if (!go_node_is(list, GO_NODE_EXPRESSION_LIST) || nnamed(list) != 1 ||
+  TSNode list = go_ts_parent(call);
+  TSNode stmt = go_ts_parent(list);
+  if (!go_node_is(list, GO_NODE_EXPRESSION_LIST) || go_ts_nnamed(list) != 1 ||
       !(go_node_is(stmt, GO_NODE_SHORT_VAR_DECLARATION) || go_node_is(stmt, GO_NODE_ASSIGNMENT_STATEMENT)) ||
       !ts_node_eq(go_node_child(stmt, GO_F_RIGHT), list))
-    return null_node();
-  TSNode id = nth(go_node_child(stmt, GO_F_LEFT), 0);
-  return go_node_is(id, GO_NODE_IDENTIFIER) ? id : null_node();
+    return go_ts_null();
+  TSNode id = go_ts_nth(go_node_child(stmt, GO_F_LEFT), 0);
+  return go_node_is(id, GO_NODE_IDENTIFIER) ? id : go_ts_null();
 }
 
 /* Is the call at offset at (a `ctx.Done()`) the right-hand side of `req.Cancel = ...`? */
@@ -765,13 +390,14 @@ static bool cancel_assigned(const state *st, const go_site *s, TSNode var, uint3
   const omen_file *f = site_file(st, s);
   TSNode n = ts_node_descendant_for_byte_range(st->ins->files[s->file]->root, at, at);
   while (!ts_node_is_null(n) && !go_node_is(n, GO_NODE_ASSIGNMENT_STATEMENT) && !go_node_is(n, GO_NODE_BLOCK))
-    n = parent(n);
+    n = go_ts_parent(n);
   if (!go_node_is(n, GO_NODE_ASSIGNMENT_STATEMENT))
     return false;
   TSNode left = go_node_child(n, GO_F_LEFT);
-  TSNode lhs = nth(left, 0);
-  return go_node_is(lhs, GO_NODE_SELECTOR_EXPRESSION) && teq(f, go_node_child(lhs, GO_F_FIELD), "Cancel") &&
-         teq(f, go_node_child(lhs, GO_F_OPERAND), ntext(st->pass, f, var));
+  TSNode lhs = go_ts_nth(left, 0);
+  return go_node_is(lhs, GO_NODE_SELECTOR_EXPRESSION) &&
+         go_ts_teq(f, go_node_child(lhs, GO_F_FIELD), "Cancel") &&
+         go_ts_teq(f, go_node_child(lhs, GO_F_OPERAND), go_ts_text(st->pass, f, var));
 }
 
 /* Is the request variable given a context later in its function: `req.WithContext(...)`,
@@ -790,20 +416,20 @@ static bool request_bound_later(const state *st, const go_site *s, TSNode var) {
       continue;
     TSNode callee = c->sub;
     if (go_node_is(callee, GO_NODE_SELECTOR_EXPRESSION) &&
-        teq(f, go_node_child(callee, GO_F_OPERAND), ntext(st->pass, f, var))) {
+        go_ts_teq(f, go_node_child(callee, GO_F_OPERAND), go_ts_text(st->pass, f, var))) {
       TSNode field = go_node_child(callee, GO_F_FIELD);
-      if (teq(f, field, "WithContext") || teq(f, field, "Clone"))
+      if (go_ts_teq(f, field, "WithContext") || go_ts_teq(f, field, "Clone"))
         return true;
     }
     if (go_node_is(callee, GO_NODE_SELECTOR_EXPRESSION) &&
-        teq(f, go_node_child(callee, GO_F_FIELD), "Done") && cancel_assigned(st, s, var, at))
+        go_ts_teq(f, go_node_child(callee, GO_F_FIELD), "Done") && cancel_assigned(st, s, var, at))
       return true;
     TSNode args = go_node_child(c->node, GO_F_ARGUMENTS);
-    uint32_t n = nargs_of(args);
+    uint32_t n = go_ts_nargs(args);
     bool has_req = false, has_ctx = false;
     for (uint32_t k = 0; k < n; k++) {
-      TSNode a = unparen(arg_of(args, k));
-      if (go_node_is(a, GO_NODE_IDENTIFIER) && teq(f, a, ntext(st->pass, f, var)))
+      TSNode a = go_ts_unparen(go_ts_arg(args, k));
+      if (go_node_is(a, GO_NODE_IDENTIFIER) && go_ts_teq(f, a, go_ts_text(st->pass, f, var)))
         has_req = true;
       else if (!has_ctx) {
         const char *t = go_types_type_of(st->ty, c->file, a);
@@ -833,99 +459,18 @@ static void check_new_request(state *st) {
         st->pass, &rule_request_ctx, f, ts_node_start_byte(s->node), ts_node_end_byte(s->node),
         "%s ignores the context %s in scope: the request is not cancelled with it and can hang on after the "
         "caller has given up; use http.NewRequestWithContext(%s, ...)",
-        ntext(st->pass, f, s->sub), ref.expr, ref.expr);
-    edits e = {0};
+        go_ts_text(st->pass, f, s->sub), ref.expr, ref.expr);
+    go_fix_edits e = {0};
     TSNode field = go_node_child(s->sub, GO_F_FIELD);
-    if (add(&e, ts_node_start_byte(field), ts_node_end_byte(field), "NewRequestWithContext") &&
-        first_arg_edits(st->pass, f, go_node_child(s->node, GO_F_ARGUMENTS), ref.expr, NULL, &e))
-      emit_fix(
+    if (go_fix_add(&e, ts_node_start_byte(field), ts_node_end_byte(field), "NewRequestWithContext") &&
+        go_fix_first_arg_edits(st->pass, f, go_node_child(s->node, GO_F_ARGUMENTS), ref.expr, NULL, &e))
+      go_fix_emit(
           st->pass, d, f, OMEN_FIX_SAFE, &e,
           omen_arena_printf(omen_pass_arena(st->pass), "use http.NewRequestWithContext with %s", ref.expr));
   }
 }
 
 /* ---------- servers ---------- */
-
-/* The variable a value is assigned to (`x := &http.Server{}`, `var x = ...`, `x = ...`); null if none. */
-static TSNode assigned_name(TSNode value) {
-  TSNode list = parent(value);
-  TSNode stmt = parent(list);
-  if (!go_node_is(list, GO_NODE_EXPRESSION_LIST) || ts_node_is_null(stmt))
-    return null_node();
-  bool svd = go_node_is(stmt, GO_NODE_SHORT_VAR_DECLARATION),
-       asg = go_node_is(stmt, GO_NODE_ASSIGNMENT_STATEMENT), spec = go_node_is(stmt, GO_NODE_VAR_SPEC);
-  if (!(svd || asg || spec) || !ts_node_eq(go_node_child(stmt, spec ? GO_F_VALUE : GO_F_RIGHT), list))
-    return null_node();
-  uint32_t idx = 0, n = nnamed(list);
-  while (idx < n && !ts_node_eq(nth(list, idx), value))
-    idx++;
-  if (idx == n)
-    return null_node();
-  if (spec) {
-    uint32_t k = 0, nc = nnamed(stmt);
-    for (uint32_t i = 0; i < nc; i++) {
-      TSNode ch = nth(stmt, i);
-      if (go_node_is(ch, GO_NODE_IDENTIFIER) && k++ == idx)
-        return ch;
-    }
-    return null_node();
-  }
-  TSNode left = go_node_child(stmt, GO_F_LEFT);
-  if (nnamed(left) != n)
-    return null_node();
-  TSNode id = nth(left, idx);
-  return go_node_is(id, GO_NODE_IDENTIFIER) || go_node_is(id, GO_NODE_SELECTOR_EXPRESSION) ? id : null_node();
-}
-
-/* Is `x.<field> = ...` assigned in the literal's function after it, for one of fields? */
-static bool field_assigned_later(const state *st, const go_site *lit, const char *const *fields) {
-  const omen_file *f = site_file(st, lit);
-  TSNode value = lit->addr ? parent(lit->node) : lit->node;
-  TSNode id = assigned_name(value);
-  if (ts_node_is_null(id))
-    return false;
-  const char *name = ntext(st->pass, f, id);
-  for (size_t k = 0; fields[k]; k++) {
-    char key[256];
-    if (snprintf(key, sizeof key, "%s.%s", name, fields[k]) >= (int)sizeof key)
-      return false;
-    const go_site *const *v;
-    size_t n = go_inspect_lookup(st->ins, GO_SITE_SELECTOR, key, &v);
-    for (size_t i = 0; i < n; i++) {
-      const go_site *s = v[i];
-      bool same_scope =
-          ts_node_is_null(lit->func) || (s->file == lit->file && ts_node_eq(s->func, lit->func));
-      if (!same_scope ||
-          (s->file == lit->file && ts_node_start_byte(s->node) < ts_node_start_byte(lit->node)))
-        continue;
-      TSNode list = parent(s->node);
-      TSNode asg = parent(list);
-      if (go_node_is(list, GO_NODE_EXPRESSION_LIST) && go_node_is(asg, GO_NODE_ASSIGNMENT_STATEMENT) &&
-          ts_node_eq(go_node_child(asg, GO_F_LEFT), list))
-        return true;
-    }
-  }
-  return false;
-}
-
-/* Does the literal body set one of fields, or list all fields positionally? */
-static bool literal_sets(const omen_file *f, TSNode body, const char *const *fields) {
-  uint32_t n = nnamed(body);
-  for (uint32_t i = 0; i < n; i++) {
-    TSNode e = nth(body, i);
-    if (go_node_is(e, GO_NODE_LITERAL_ELEMENT))
-      return true;
-    if (!go_node_is(e, GO_NODE_KEYED_ELEMENT))
-      continue;
-    TSNode k = go_node_child(e, GO_F_KEY);
-    if (go_node_is(k, GO_NODE_LITERAL_ELEMENT) && nnamed(k) == 1)
-      k = nth(k, 0);
-    for (size_t j = 0; fields[j]; j++)
-      if (teq(f, k, fields[j]))
-        return true;
-  }
-  return false;
-}
 
 static void check_servers(state *st) {
   static const char *const serve[] = {"ListenAndServe", "ListenAndServeTLS", "Serve", "ServeTLS", NULL};
@@ -942,7 +487,7 @@ static void check_servers(state *st) {
           "%s serves with no read timeouts: a client that sends its request headers slowly (slowloris) "
           "holds a goroutine and a connection forever; declare an http.Server with "
           "ReadHeaderTimeout",
-          ntext(st->pass, f, s->sub));
+          go_ts_text(st->pass, f, s->sub));
     }
   }
   static const char *const fields[] = {"ReadHeaderTimeout", "ReadTimeout", NULL};
@@ -957,24 +502,25 @@ static void check_servers(state *st) {
       continue;
     const omen_file *f = site_file(st, s);
     TSNode body = go_node_child(s->node, GO_F_BODY);
-    if (ts_node_is_null(body) || literal_sets(f, body, fields) || field_assigned_later(st, s, fields))
+    if (ts_node_is_null(body) || go_fix_literal_sets(f, body, fields) ||
+        go_fix_field_assigned_later(st->pass, st->ins, s, fields))
       continue;
-    TSNode at = s->addr ? parent(s->node) : s->node;
+    TSNode at = s->addr ? go_ts_parent(s->node) : s->node;
     omen_diag *d = omen_pass_report(
         st->pass, &rule_server, f, ts_node_start_byte(at), ts_node_end_byte(at),
         "%s literal sets neither ReadHeaderTimeout nor ReadTimeout: a client that sends its request headers "
         "slowly (slowloris) holds a goroutine and a connection forever",
-        ntext(st->pass, f, s->sub));
+        go_ts_text(st->pass, f, s->sub));
     bool need_import;
-    const char *tname = time_name(st->ty, s->file, s->node, &need_import);
+    const char *tname = go_fix_time_name(st->ty, s->file, s->node, &need_import);
     if (!d || !tname)
       continue;
-    edits e = {0};
+    go_fix_edits e = {0};
     const char *value = omen_arena_printf(omen_pass_arena(st->pass), "10 * %s.Second", tname);
-    if (literal_edits(st->pass, f, body, "ReadHeaderTimeout", value, &e) &&
-        (!need_import || import_edits(st->pass, st->ty, s->file, f, "time", &e)))
-      emit_fix(st->pass, d, f, OMEN_FIX_UNSAFE, &e,
-               omen_arena_printf(omen_pass_arena(st->pass), "add ReadHeaderTimeout: %s", value));
+    if (go_fix_literal_edits(st->pass, f, body, "ReadHeaderTimeout", value, &e) &&
+        (!need_import || go_fix_import_edits(st->pass, st->ty, s->file, f, "time", false, &e)))
+      go_fix_emit(st->pass, d, f, OMEN_FIX_UNSAFE, &e,
+                  omen_arena_printf(omen_pass_arena(st->pass), "add ReadHeaderTimeout: %s", value));
   }
 }
 
@@ -988,26 +534,26 @@ static TSNode local_value(TSNode decl, TSNode name) {
   TSNode right = go_node_child(decl, svd ? GO_F_RIGHT : GO_F_VALUE);
   if (ts_node_is_null(right) ||
       !(svd || go_node_is(decl, GO_NODE_VAR_SPEC) || go_node_is(decl, GO_NODE_CONST_SPEC)))
-    return null_node();
-  uint32_t k = 0, idx = UINT32_MAX, n = nnamed(left);
+    return go_ts_null();
+  uint32_t k = 0, idx = UINT32_MAX, n = go_ts_nnamed(left);
   for (uint32_t i = 0; i < n; i++) {
-    TSNode ch = nth(left, i);
+    TSNode ch = go_ts_nth(left, i);
     if (!go_node_is(ch, GO_NODE_IDENTIFIER))
       continue;
     if (ts_node_eq(ch, name))
       idx = k;
     k++;
   }
-  if (idx == UINT32_MAX || nnamed(right) != k)
-    return null_node();
-  return nth(right, idx);
+  if (idx == UINT32_MAX || go_ts_nnamed(right) != k)
+    return go_ts_null();
+  return go_ts_nth(right, idx);
 }
 
 static bool connectionless(const state *st, uint32_t file, TSNode e, int depth);
 
 /* A parameter: connectionless when every call of its function in the package passes one. */
 static bool param_connectionless(const state *st, uint32_t file, const go_binding *b, int depth) {
-  TSNode fn = parent(parent(b->decl));
+  TSNode fn = go_ts_parent(go_ts_parent(b->decl));
   const go_ctx_func *cf = go_context_func_node(st->ctx, file, fn);
   if (!cf || !cf->sig || cf->nin == 0)
     return false;
@@ -1015,7 +561,7 @@ static bool param_connectionless(const state *st, uint32_t file, const go_bindin
   uint32_t idx = UINT32_MAX;
   for (size_t i = 0; i < cf->sig->nparams && idx == UINT32_MAX; i++)
     if (ts_node_eq(cf->sig->params[i].node, b->decl) && cf->sig->params[i].name &&
-        teq(f, b->name, cf->sig->params[i].name))
+        go_ts_teq(f, b->name, cf->sig->params[i].name))
       idx = (uint32_t)i;
   if (idx == UINT32_MAX)
     return false;
@@ -1023,7 +569,7 @@ static bool param_connectionless(const state *st, uint32_t file, const go_bindin
     const go_ctx_edge *ed = &st->ctx->edges[st->ctx->in_edges[k]];
     if (ed->kind != GO_EDGE_CALL) /* a function value: its callers are unknown */
       return false;
-    TSNode arg = arg_of(go_node_child(ed->site, GO_F_ARGUMENTS), idx);
+    TSNode arg = go_ts_arg(go_node_child(ed->site, GO_F_ARGUMENTS), idx);
     if (ts_node_is_null(arg) || !connectionless(st, ed->file, arg, depth + 1))
       return false;
   }
@@ -1034,7 +580,7 @@ static bool param_connectionless(const state *st, uint32_t file, const go_bindin
  * "unix...", "ip...")? Follows constants and variables with a literal value, range variables over a
  * literal slice, and parameters through every call of their function in the package. */
 static bool connectionless(const state *st, uint32_t file, TSNode e, int depth) {
-  e = unparen(e);
+  e = go_ts_unparen(e);
   if (depth > 4)
     return false;
   const omen_file *f = st->ins->files[file]->file;
@@ -1045,13 +591,13 @@ static bool connectionless(const state *st, uint32_t file, TSNode e, int depth) 
   }
   if (k == GO_NODE_COMPOSITE_LITERAL) { /* the slice a range variable ranges over */
     TSNode body = go_node_child(e, GO_F_BODY);
-    uint32_t n = nnamed(body), seen = 0;
+    uint32_t n = go_ts_nnamed(body), seen = 0;
     for (uint32_t i = 0; i < n; i++) {
-      TSNode el = nth(body, i);
+      TSNode el = go_ts_nth(body, i);
       if (go_node_is(el, GO_NODE_COMMENT))
         continue;
-      if (go_node_is(el, GO_NODE_LITERAL_ELEMENT) && nnamed(el) == 1)
-        el = nth(el, 0);
+      if (go_node_is(el, GO_NODE_LITERAL_ELEMENT) && go_ts_nnamed(el) == 1)
+        el = go_ts_nth(el, 0);
       if (!connectionless(st, file, el, depth + 1))
         return false;
       seen++;
@@ -1068,14 +614,14 @@ static bool connectionless(const state *st, uint32_t file, TSNode e, int depth) 
     if (go_node_is(b.decl, GO_NODE_RANGE_CLAUSE)) {
       TSNode left = go_node_child(b.decl, GO_F_LEFT);
       /* the value variable of `for _, v := range x` */
-      if (nnamed(left) != 2 || !ts_node_eq(nth(left, 1), b.name))
+      if (go_ts_nnamed(left) != 2 || !ts_node_eq(go_ts_nth(left, 1), b.name))
         return false;
-      TSNode x = unparen(go_node_child(b.decl, GO_F_RIGHT));
+      TSNode x = go_ts_unparen(go_node_child(b.decl, GO_F_RIGHT));
       if (go_node_is(x, GO_NODE_IDENTIFIER)) {
         go_binding xb;
         if (go_types_lookup_ident(st->ty, file, x, &xb) != GO_BIND_LOCAL)
           return false;
-        x = unparen(local_value(xb.decl, xb.name));
+        x = go_ts_unparen(local_value(xb.decl, xb.name));
       }
       return go_node_is(x, GO_NODE_COMPOSITE_LITERAL) && connectionless(st, file, x, depth + 1);
     }
@@ -1083,9 +629,9 @@ static bool connectionless(const state *st, uint32_t file, TSNode e, int depth) 
   case GO_BIND_PACKAGE: {
     const go_decl *d = b.pkg;
     if ((d->kind != GO_DECL_CONST && d->kind != GO_DECL_VAR) || ts_node_is_null(d->values) ||
-        nnamed(d->values) != d->nnames)
+        go_ts_nnamed(d->values) != d->nnames)
       return false;
-    return connectionless(st, d->file, nth(d->values, d->index), depth + 1);
+    return connectionless(st, d->file, go_ts_nth(d->values, d->index), depth + 1);
   }
   default:
     return false;
@@ -1104,13 +650,14 @@ static bool dial_wrapper(const state *st, const go_site *s, TSNode args) {
   if (ts_node_end_byte(name) - ts_node_start_byte(name) < 4 ||
       strncmp(f->text + ts_node_start_byte(name), "Dial", 4))
     return false;
-  uint32_t n = nargs_of(args);
+  uint32_t n = go_ts_nargs(args);
   for (uint32_t i = 0; i < n; i++) {
-    TSNode a = unparen(arg_of(args, i));
+    TSNode a = go_ts_unparen(go_ts_arg(args, i));
     go_binding b;
     if (!go_node_is(a, GO_NODE_IDENTIFIER) ||
         go_types_lookup_ident(st->ty, s->file, a, &b) != GO_BIND_LOCAL ||
-        !go_node_is(b.decl, GO_NODE_PARAMETER_DECLARATION) || !ts_node_eq(parent(parent(b.decl)), fn))
+        !go_node_is(b.decl, GO_NODE_PARAMETER_DECLARATION) ||
+        !ts_node_eq(go_ts_parent(go_ts_parent(b.decl)), fn))
       return false;
   }
   return n > 0;
@@ -1130,10 +677,10 @@ static void check_net_dial(state *st) {
       continue;
     const omen_file *f = site_file(st, s);
     TSNode args = go_node_child(s->node, GO_F_ARGUMENTS);
-    uint32_t nargs = nargs_of(args);
-    if ((nargs && connectionless(st, s->file, arg_of(args, 0), 0)) || dial_wrapper(st, s, args))
+    uint32_t nargs = go_ts_nargs(args);
+    if ((nargs && connectionless(st, s->file, go_ts_arg(args, 0), 0)) || dial_wrapper(st, s, args))
       continue;
-    const char *callee = ntext(st->pass, f, s->sub);
+    const char *callee = go_ts_text(st->pass, f, s->sub);
     if (tls) {
       omen_pass_report(st->pass, &rule_dial, f, ts_node_start_byte(s->node), ts_node_end_byte(s->node),
                        "%s has no timeout: a peer that accepts the connection but never completes the TLS "
@@ -1147,45 +694,45 @@ static void check_net_dial(state *st) {
                          "(the OS connect timeout); use net.DialTimeout or a net.Dialer with Timeout",
                          callee);
     bool need_import;
-    const char *tname = time_name(st->ty, s->file, s->node, &need_import);
+    const char *tname = go_fix_time_name(st->ty, s->file, s->node, &need_import);
     if (!d || !tname || nargs != 2)
       continue;
     /* `net.Dial(a, b)` -> `net.DialTimeout(a, b, 10*time.Second)`; gofmt prints a binary argument of a
      * list of several compactly */
-    TSNode last = arg_of(args, 1);
+    TSNode last = go_ts_arg(args, 1);
     uint32_t close = ts_node_end_byte(args) - 1;
     if (f->text[close] != ')')
       continue;
-    edits e = {0};
+    go_fix_edits e = {0};
     TSNode field = go_node_child(s->sub, GO_F_FIELD);
     const char *value = omen_arena_printf(omen_pass_arena(st->pass), "10*%s.Second", tname);
-    bool ok = add(&e, ts_node_start_byte(field), ts_node_end_byte(field), "DialTimeout");
+    bool ok = go_fix_add(&e, ts_node_start_byte(field), ts_node_end_byte(field), "DialTimeout");
     uint32_t le = ts_node_end_byte(last);
-    if (ok && line_no(f, le) == line_no(f, close) && le == close) {
-      ok = add(&e, le, le, omen_arena_printf(omen_pass_arena(st->pass), ", %s", value));
-    } else if (ok && le < f->len && f->text[le] == ',' && starts_line(f, close) &&
-               starts_line(f, ts_node_start_byte(last))) {
+    if (ok && go_fix_line_no(f, le) == go_fix_line_no(f, close) && le == close) {
+      ok = go_fix_add(&e, le, le, omen_arena_printf(omen_pass_arena(st->pass), ", %s", value));
+    } else if (ok && le < f->len && f->text[le] == ',' && go_fix_starts_line(f, close) &&
+               go_fix_starts_line(f, ts_node_start_byte(last))) {
       /* one argument per line with a trailing comma */
-      uint32_t at = line_start(f, close);
-      ok = add(&e, at, at,
-               omen_arena_printf(omen_pass_arena(st->pass), "%s%s,\n",
-                                 indent_of(st->pass, f, ts_node_start_byte(last)), value));
+      uint32_t at = go_fix_line_start(f, close);
+      ok = go_fix_add(&e, at, at,
+                      omen_arena_printf(omen_pass_arena(st->pass), "%s%s,\n",
+                                        go_fix_indent_of(st->pass, f, ts_node_start_byte(last)), value));
     } else {
       ok = false;
     }
     if (ok && need_import)
-      ok = import_edits(st->pass, st->ty, s->file, f, "time", &e);
+      ok = go_fix_import_edits(st->pass, st->ty, s->file, f, "time", false, &e);
     if (ok)
-      emit_fix(st->pass, d, f, OMEN_FIX_UNSAFE, &e,
-               omen_arena_printf(omen_pass_arena(st->pass), "use net.DialTimeout with %s", value));
+      go_fix_emit(st->pass, d, f, OMEN_FIX_UNSAFE, &e,
+                  omen_arena_printf(omen_pass_arena(st->pass), "use net.DialTimeout with %s", value));
   }
 }
 
 /* Does the argument list have a call pkg.name(...) of the grpc import path? */
 static bool has_grpc_option(const state *st, uint32_t file, TSNode args, const char *name) {
-  uint32_t n = nnamed(args);
+  uint32_t n = go_ts_nnamed(args);
   for (uint32_t i = 0; i < n; i++) {
-    TSNode a = unparen(nth(args, i));
+    TSNode a = go_ts_unparen(go_ts_nth(args, i));
     const char *p;
     if (go_node_is(a, GO_NODE_CALL_EXPRESSION) &&
         go_types_qualified(st->ty, file, go_node_child(a, GO_F_FUNCTION), &p, NULL) && is_grpc_path(p) &&
@@ -1211,10 +758,10 @@ static void check_grpc_dial(state *st) {
           has_grpc_option(st, s->file, args, "WithTimeout"))
         continue;
       const omen_file *f = site_file(st, s);
-      const char *callee = ntext(st->pass, f, s->sub);
+      const char *callee = go_ts_text(st->pass, f, s->sub);
       if (v == 1) {
         bool deadline = false;
-        TSNode ctx = arg_of(args, 0);
+        TSNode ctx = go_ts_arg(args, 0);
         if (go_context_origin(st->ctx, s->file, ctx, &deadline) != GO_ORIGIN_BACKGROUND || deadline)
           continue;
         omen_pass_report(
@@ -1290,7 +837,7 @@ static bool derives_context(const state *st, uint32_t file, TSNode call, const c
 static bool explained(const state *st, uint32_t file, TSNode call) {
   const omen_go_file *gf = st->ins->files[file];
   const omen_file *f = gf->file;
-  uint32_t line = line_no(f, ts_node_start_byte(call)); /* 1-based */
+  uint32_t line = go_fix_line_no(f, ts_node_start_byte(call)); /* 1-based */
   uint32_t from = f->lines[line > 6 ? line - 6 : 0];
   uint32_t to = f->lines[line - 1];
   TSNode fn = go_inspect_enclosing_func(call);
@@ -1306,7 +853,7 @@ static bool explained(const state *st, uint32_t file, TSNode call) {
     TSNode c = ts_tree_cursor_current_node(&cur);
     bool overlaps = ts_node_end_byte(c) > from && ts_node_start_byte(c) < to;
     if (overlaps && go_node_is(c, GO_NODE_COMMENT)) {
-      const char *t = ntext(st->pass, f, c);
+      const char *t = go_ts_text(st->pass, f, c);
       for (size_t i = 0; words[i] && !found; i++)
         found = strcasestr(t, words[i]) != NULL;
       if (found)
@@ -1362,7 +909,7 @@ static bool import_used_elsewhere(const state *st, uint32_t file, const go_impor
     bool inside_skip = ts_node_start_byte(n) >= ss && ts_node_end_byte(n) <= se;
     go_node k = go_node_kind(n);
     if (down && !inside_skip && (k == GO_NODE_PACKAGE_IDENTIFIER || k == GO_NODE_IDENTIFIER) &&
-        teq(f, n, imp->name) && !go_node_is(parent(n), GO_NODE_IMPORT_SPEC)) {
+        go_ts_teq(f, n, imp->name) && !go_node_is(go_ts_parent(n), GO_NODE_IMPORT_SPEC)) {
       go_binding b;
       if (k == GO_NODE_PACKAGE_IDENTIFIER ||
           (go_types_lookup_ident(st->ty, file, n, &b) == GO_BIND_IMPORT && b.imp == imp)) {
@@ -1399,18 +946,18 @@ static void check_background(state *st) {
       if (!callee_is(st->ty, s->file, s->sub, "context", NULL))
         continue;
       /* the first argument of an outer call */
-      TSNode args = parent(s->node);
-      if (!type_is(args, "argument_list") || !ts_node_eq(arg_of(args, 0), s->node))
+      TSNode args = go_ts_parent(s->node);
+      if (!go_ts_type_is(args, "argument_list") || !ts_node_eq(go_ts_arg(args, 0), s->node))
         continue;
-      TSNode outer = parent(args);
+      TSNode outer = go_ts_parent(args);
       TSNode ofn = go_node_child(outer, GO_F_FUNCTION);
-      TSNode ostmt = parent(outer);
+      TSNode ostmt = go_ts_parent(outer);
       if (callee_is(st->ty, s->file, ofn, "context", NULL) || go_node_is(ostmt, GO_NODE_GO_STATEMENT) ||
           go_node_is(ostmt, GO_NODE_DEFER_STATEMENT))
         continue;
       const omen_file *f = site_file(st, s);
       TSNode oname = go_node_is(ofn, GO_NODE_SELECTOR_EXPRESSION) ? go_node_child(ofn, GO_F_FIELD) : ofn;
-      const char *oname_text = ntext(st->pass, f, oname);
+      const char *oname_text = go_ts_text(st->pass, f, oname);
       if (detached_on_purpose(oname_text) || derives_context(st, s->file, outer, oname_text) ||
           explained(st, s->file, outer))
         continue;
@@ -1423,22 +970,22 @@ static void check_background(state *st) {
       const go_site *fn = go_inspect_func_of(st->ins, s);
       if (!strchr(ref.expr, '.') && checks_context(st, fn, s->file, ref.expr, ts_node_start_byte(s->node)))
         continue;
-      const char *bg = ntext(st->pass, f, s->node);
+      const char *bg = go_ts_text(st->pass, f, s->node);
       omen_diag *d = omen_pass_report(
           st->pass, &rule_background, f, ts_node_start_byte(s->node), ts_node_end_byte(s->node),
           "%s passed to %s although %s is in scope: the call is not cancelled when the request is and keeps "
           "running, holding its goroutine and resources, after the client has gone; pass %s",
-          bg, ntext(st->pass, f, ofn), ref.expr, ref.expr);
+          bg, go_ts_text(st->pass, f, ofn), ref.expr, ref.expr);
       const char *path;
       const go_import *imp = NULL;
       if (go_types_qualified(st->ty, s->file, s->sub, &path, NULL))
         imp = go_types_import_of(st->ty, s->file, path);
       if (!d || !imp || !import_used_elsewhere(st, s->file, imp, s->node))
         continue;
-      edits e = {0};
-      if (add(&e, ts_node_start_byte(s->node), ts_node_end_byte(s->node), ref.expr))
-        emit_fix(st->pass, d, f, OMEN_FIX_UNSAFE, &e,
-                 omen_arena_printf(omen_pass_arena(st->pass), "pass %s instead of %s", ref.expr, bg));
+      go_fix_edits e = {0};
+      if (go_fix_add(&e, ts_node_start_byte(s->node), ts_node_end_byte(s->node), ref.expr))
+        go_fix_emit(st->pass, d, f, OMEN_FIX_UNSAFE, &e,
+                    omen_arena_printf(omen_pass_arena(st->pass), "pass %s instead of %s", ref.expr, bg));
     }
   }
 }
@@ -1450,18 +997,18 @@ static bool escape_case(const state *st, uint32_t file, TSNode comcase) {
   TSNode com = go_node_child(comcase, GO_F_COMMUNICATION);
   if (!go_node_is(com, GO_NODE_RECEIVE_STATEMENT))
     return false;
-  TSNode r = unparen(go_node_child(com, GO_F_RIGHT));
+  TSNode r = go_ts_unparen(go_node_child(com, GO_F_RIGHT));
   if (!go_node_is(r, GO_NODE_UNARY_EXPRESSION))
     return false;
-  TSNode ch = unparen(go_node_child(r, GO_F_OPERAND));
+  TSNode ch = go_ts_unparen(go_node_child(r, GO_F_OPERAND));
   const omen_file *f = st->ins->files[file]->file;
   if (go_node_is(ch, GO_NODE_CALL_EXPRESSION)) {
     TSNode fn = go_node_child(ch, GO_F_FUNCTION);
-    if (go_node_is(fn, GO_NODE_SELECTOR_EXPRESSION) && teq(f, go_node_child(fn, GO_F_FIELD), "Done"))
+    if (go_node_is(fn, GO_NODE_SELECTOR_EXPRESSION) && go_ts_teq(f, go_node_child(fn, GO_F_FIELD), "Done"))
       return true;
     return callee_is(st->ty, file, fn, "time", "After") || callee_is(st->ty, file, fn, "time", "Tick");
   }
-  if (go_node_is(ch, GO_NODE_SELECTOR_EXPRESSION) && teq(f, go_node_child(ch, GO_F_FIELD), "C")) {
+  if (go_node_is(ch, GO_NODE_SELECTOR_EXPRESSION) && go_ts_teq(f, go_node_child(ch, GO_F_FIELD), "C")) {
     const char *t = go_types_type_of(st->ty, file, go_node_child(ch, GO_F_OPERAND));
     return t && (go_types_is_named(t, "time", "Timer", NULL) || go_types_is_named(t, "time", "Ticker", NULL));
   }
@@ -1470,13 +1017,13 @@ static bool escape_case(const state *st, uint32_t file, TSNode comcase) {
 
 /* Is the send a case of a select that has a way out? */
 static bool guarded_send(const state *st, uint32_t file, TSNode send) {
-  TSNode cc = parent(send);
+  TSNode cc = go_ts_parent(send);
   if (!go_node_is(cc, GO_NODE_COMMUNICATION_CASE) || !ts_node_eq(go_node_child(cc, GO_F_COMMUNICATION), send))
     return false;
-  TSNode sel = parent(cc);
-  uint32_t n = nnamed(sel);
+  TSNode sel = go_ts_parent(cc);
+  uint32_t n = go_ts_nnamed(sel);
   for (uint32_t i = 0; i < n; i++) {
-    TSNode c = nth(sel, i);
+    TSNode c = go_ts_nth(sel, i);
     if (go_node_is(c, GO_NODE_DEFAULT_CASE) ||
         (go_node_is(c, GO_NODE_COMMUNICATION_CASE) && escape_case(st, file, c)))
       return true;
@@ -1486,7 +1033,7 @@ static bool guarded_send(const state *st, uint32_t file, TSNode send) {
 
 /* Is the channel expression a local made in this function (its consumer is right there)? */
 static bool local_channel(const state *st, uint32_t file, TSNode ch) {
-  ch = unparen(ch);
+  ch = go_ts_unparen(ch);
   if (!go_node_is(ch, GO_NODE_IDENTIFIER))
     return false;
   go_binding b;
@@ -1500,11 +1047,11 @@ static bool local_channel(const state *st, uint32_t file, TSNode ch) {
   TSNode values = go_node_child(b.decl, k == GO_NODE_VAR_SPEC ? GO_F_VALUE : GO_F_RIGHT);
   if (ts_node_is_null(values))
     return true; /* `var ch chan T` made below */
-  uint32_t nv = nnamed(values);
+  uint32_t nv = go_ts_nnamed(values);
   for (uint32_t i = 0; i < nv; i++) {
-    TSNode v = unparen(nth(values, i));
+    TSNode v = go_ts_unparen(go_ts_nth(values, i));
     if (go_node_is(v, GO_NODE_CALL_EXPRESSION) &&
-        teq(st->ins->files[file]->file, go_node_child(v, GO_F_FUNCTION), "make"))
+        go_ts_teq(st->ins->files[file]->file, go_node_child(v, GO_F_FUNCTION), "make"))
       return true;
   }
   return false;
@@ -1521,7 +1068,7 @@ static void check_sends(state *st) {
         local_channel(st, s->file, s->sub))
       continue;
     const omen_file *f = site_file(st, s);
-    const char *chan = ntext(st->pass, f, s->sub);
+    const char *chan = go_ts_text(st->pass, f, s->sub);
     const char *kind = flags & GO_CTX_HANDLER ? "an HTTP handler" : "a gRPC method";
     go_ctx_ref ref;
     bool have = go_context_in_scope(st->ctx, s->file, s->node, 0, &ref);
@@ -1533,13 +1080,14 @@ static void check_sends(state *st) {
     if (!d || !have)
       continue;
     /* the fix: a plain statement on its own line, in a function whose results allow a bare return */
-    TSNode up = parent(s->node);
+    TSNode up = go_ts_parent(s->node);
     go_node pk = go_node_kind(up);
     if (!(pk == GO_NODE_BLOCK || pk == GO_NODE_EXPRESSION_CASE || pk == GO_NODE_DEFAULT_CASE ||
           pk == GO_NODE_TYPE_CASE ||
           (pk == GO_NODE_COMMUNICATION_CASE && !ts_node_eq(go_node_child(up, GO_F_COMMUNICATION), s->node))))
       continue;
-    if (!starts_line(f, ts_node_start_byte(s->node)) || !ends_line_or_comment(f, ts_node_end_byte(s->node)))
+    if (!go_fix_starts_line(f, ts_node_start_byte(s->node)) ||
+        !go_fix_ends_line_or_comment(f, ts_node_end_byte(s->node)))
       continue;
     const go_ctx_func *fn = go_context_func_at(st->ctx, s->file, s->node);
     if (!fn || !fn->sig)
@@ -1552,15 +1100,15 @@ static void check_sends(state *st) {
       ret = omen_arena_printf(omen_pass_arena(st->pass), "return %s.Err()", ref.expr);
     else
       continue;
-    const char *ind = indent_of(st->pass, f, ts_node_start_byte(s->node));
-    const char *send = ntext(st->pass, f, s->node);
-    edits e = {0};
-    if (add(&e, ts_node_start_byte(s->node), ts_node_end_byte(s->node),
-            omen_arena_printf(omen_pass_arena(st->pass),
-                              "select {\n%scase %s:\n%scase <-%s.Done():\n%s\t%s\n%s}", ind, send, ind,
-                              ref.expr, ind, ret, ind)))
-      emit_fix(st->pass, d, f, OMEN_FIX_UNSAFE, &e,
-               omen_arena_printf(omen_pass_arena(st->pass), "select on %s.Done() too", ref.expr));
+    const char *ind = go_fix_indent_of(st->pass, f, ts_node_start_byte(s->node));
+    const char *send = go_ts_text(st->pass, f, s->node);
+    go_fix_edits e = {0};
+    if (go_fix_add(&e, ts_node_start_byte(s->node), ts_node_end_byte(s->node),
+                   omen_arena_printf(omen_pass_arena(st->pass),
+                                     "select {\n%scase %s:\n%scase <-%s.Done():\n%s\t%s\n%s}", ind, send, ind,
+                                     ref.expr, ind, ret, ind)))
+      go_fix_emit(st->pass, d, f, OMEN_FIX_UNSAFE, &e,
+                  omen_arena_printf(omen_pass_arena(st->pass), "select on %s.Done() too", ref.expr));
   }
 }
 
