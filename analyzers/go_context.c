@@ -40,6 +40,22 @@ static const char *text(const go_context *c, uint32_t file, TSNode n) {
   return omen_arena_strndup(c->arena, f->text + a, b - a);
 }
 
+/* The text of n in buf (cap bytes, NUL-terminated) when it fits, else in the arena; NULL when absent.
+ * Hot paths use this to test names without an arena copy per node. */
+static const char *text_buf(const go_context *c, uint32_t file, TSNode n, char *buf, size_t cap) {
+  const omen_file *f = file_of(c, file);
+  if (ts_node_is_null(n))
+    return NULL;
+  uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
+  if (b > f->len || a > b)
+    return NULL;
+  if (b - a >= cap)
+    return text(c, file, n);
+  memcpy(buf, f->text + a, b - a);
+  buf[b - a] = '\0';
+  return buf;
+}
+
 static bool text_eq(const go_context *c, uint32_t file, TSNode n, const char *s) {
   return !ts_node_is_null(n) && teq(file_of(c, file), n, s);
 }
@@ -161,12 +177,25 @@ static bool is_grpc_sig(const go_sig *s) {
 
 /* ---------- callee resolution ---------- */
 
+typedef struct type_slot {
+  uint64_t key; /* file and start byte of the declaring identifier, plus one */
+  const char *type;
+} type_slot;
+
 typedef struct builder {
   go_context *c;
   go_ctx_edge *edges;
   size_t nedges, cap;
   const char **mnames; /* sorted method names of the package (a cheap filter before type-lite) */
   size_t nmnames;
+  /* sorted names an identifier callee may resolve through: package functions, and names declared
+   * together with a func literal value (a superset of the locals bound to one) */
+  const char **fnames;
+  size_t nfnames, fcap;
+  /* types of local variables by declaring identifier (open addressing; key 0 is empty): a receiver
+   * variable is typed once, not at every method call on it */
+  type_slot *types;
+  size_t ntypes, tcap;
 } builder;
 
 static int cmp_str(const void *a, const void *b) {
@@ -175,6 +204,10 @@ static int cmp_str(const void *a, const void *b) {
 
 static bool has_method_name(const builder *b, const char *name) {
   return name && b->nmnames && bsearch(&name, b->mnames, b->nmnames, sizeof *b->mnames, cmp_str) != NULL;
+}
+
+static bool has_func_name(const builder *b, const char *name) {
+  return name && b->nfnames && bsearch(&name, b->fnames, b->nfnames, sizeof *b->fnames, cmp_str) != NULL;
 }
 
 /* The value expression that declared identifier `name` (a short_var_declaration or var_spec) binds;
@@ -240,9 +273,68 @@ static const go_method *find_method(const go_types *t, const char *recv, const c
   return NULL;
 }
 
+static uint64_t type_key(uint32_t file, TSNode name) {
+  return ((uint64_t)file << 32 | ts_node_start_byte(name)) + 1;
+}
+
+static type_slot *find_slot(const builder *b, uint64_t key) {
+  size_t mask = b->tcap - 1, i = (size_t)(key * 0x9e3779b97f4a7c15ull >> 20) & mask;
+  while (b->types[i].key && b->types[i].key != key)
+    i = (i + 1) & mask;
+  return &b->types[i];
+}
+
+/* go_types_type_of(op), remembered per local variable when b is set. A type-switch variable is not
+ * remembered: its type depends on the case the use is in. */
+static const char *operand_type(const go_context *c, builder *b, uint32_t file, TSNode op) {
+  const go_types *t = c->types;
+  go_binding bd;
+  if (!b || !go_node_is(unparen(op), GO_NODE_IDENTIFIER) ||
+      go_types_lookup_ident(t, file, unparen(op), &bd) != GO_BIND_LOCAL || ts_node_is_null(bd.name) ||
+      go_node_is(bd.decl, GO_NODE_TYPE_SWITCH_STATEMENT))
+    return go_types_type_of(t, file, op);
+  if (2 * (b->ntypes + 1) > b->tcap) {
+    size_t cap = b->tcap ? b->tcap * 2 : 1024;
+    type_slot *old = b->types, *v = calloc(cap, sizeof *v);
+    if (!v)
+      return go_types_type_of(t, file, op);
+    size_t ocap = b->tcap;
+    b->types = v;
+    b->tcap = cap;
+    for (size_t i = 0; i < ocap; i++)
+      if (old[i].key)
+        *find_slot(b, old[i].key) = old[i];
+    free(old);
+  }
+  uint64_t key = type_key(file, bd.name);
+  type_slot *sl = find_slot(b, key);
+  if (!sl->key) {
+    sl->key = key;
+    sl->type = go_types_type_of(t, file, op);
+    b->ntypes++;
+  }
+  return sl->type;
+}
+
+/* Could selector e be `pkg.Name` (go_types_qualified): is its operand an identifier that some import
+ * of file binds? A cheap test before the scope lookup. */
+static bool may_be_import(const go_context *c, uint32_t file, TSNode e) {
+  TSNode op = unparen(go_node_child(e, GO_F_OPERAND));
+  if (!go_node_is(op, GO_NODE_IDENTIFIER))
+    return false;
+  char buf[128];
+  const char *name = text_buf(c, file, op, buf, sizeof buf);
+  size_t n = 0;
+  const go_import *im = go_types_imports(c->types, file, &n);
+  for (size_t i = 0; name && i < n; i++)
+    if (im[i].name && strcmp(im[i].name, name) == 0)
+      return true;
+  return false;
+}
+
 /* The function (index) an expression in callee or value position denotes: a func literal, a package
  * function, a local bound to a func literal, or a method value of a package type; -1 otherwise. */
-static int32_t resolve_func(const go_context *c, const builder *b, uint32_t file, TSNode e, int depth) {
+static int32_t resolve_func(const go_context *c, builder *b, uint32_t file, TSNode e, int depth) {
   e = unparen(e);
   if (depth > MAX_DEPTH)
     return -1;
@@ -251,6 +343,9 @@ static int32_t resolve_func(const go_context *c, const builder *b, uint32_t file
   if (k == GO_NODE_FUNC_LITERAL)
     return func_index(c, file, e);
   if (k == GO_NODE_IDENTIFIER) {
+    char buf[128];
+    if (b && !has_func_name(b, text_buf(c, file, e, buf, sizeof buf)))
+      return -1; /* neither a package function nor a name bound to a literal: skip the scope lookup */
     go_binding bd;
     switch (go_types_lookup_ident(t, file, e, &bd)) {
     case GO_BIND_PACKAGE:
@@ -269,13 +364,14 @@ static int32_t resolve_func(const go_context *c, const builder *b, uint32_t file
   }
   if (k == GO_NODE_SELECTOR_EXPRESSION) {
     TSNode field = go_node_child(e, GO_F_FIELD);
-    const char *mname = text(c, file, field);
+    char buf[128];
+    const char *mname = text_buf(c, file, field, buf, sizeof buf);
     if (b && !has_method_name(b, mname))
       return -1;
-    if (go_types_qualified(t, file, e, NULL, NULL))
+    if (may_be_import(c, file, e) && go_types_qualified(t, file, e, NULL, NULL))
       return -1;
     TSNode op = go_node_child(e, GO_F_OPERAND);
-    const char *recv = local_type_name(go_types_type_of(t, file, op));
+    const char *recv = local_type_name(operand_type(c, b, file, op));
     const go_method *m = find_method(t, recv, mname, 0);
     if (!m || m->iface)
       return -1;
@@ -317,6 +413,9 @@ static bool add_edge(builder *b, int32_t caller, int32_t callee, go_ctx_edge_kin
  * conversion http.HandlerFunc(f)? *arg gets the index of the handler argument. */
 static bool is_registration(const go_context *c, const go_site *s, uint32_t *arg) {
   const char *path, *name;
+  if (s->name && strcmp(s->name, "HandlerFunc") != 0 && strcmp(s->name, "HandleFunc") != 0 &&
+      strcmp(s->name, "Handle") != 0)
+    return false; /* the name decides below; skip the import lookup */
   bool qualified = go_types_qualified(c->types, s->file, s->sub, &path, &name);
   if (qualified && strcmp(path, "net/http") != 0)
     return false;
@@ -334,6 +433,8 @@ static bool is_registration(const go_context *c, const go_site *s, uint32_t *arg
 /* Does a call start its function argument in a goroutine: x.Go(f) (errgroup, conc) or time.AfterFunc? */
 static bool starts_goroutine(const go_context *c, const go_site *s, uint32_t *arg) {
   const char *path, *name;
+  if (s->name && strcmp(s->name, "AfterFunc") != 0 && strcmp(s->name, "Go") != 0)
+    return false; /* only time.AfterFunc and x.Go qualify; skip the import lookup */
   if (go_types_qualified(c->types, s->file, s->sub, &path, &name)) {
     if (strcmp(path, "time") == 0 && strcmp(name, "AfterFunc") == 0) {
       *arg = 1;
@@ -348,18 +449,13 @@ static bool starts_goroutine(const go_context *c, const go_site *s, uint32_t *ar
   return false;
 }
 
-static bool in_go_statement(TSNode call) {
-  TSNode p = parent(call);
-  return go_node_is(p, GO_NODE_GO_STATEMENT);
-}
-
 static bool build_calls(builder *b) {
   go_context *c = b->c;
   const go_inspect *ins = c->ins;
   for (size_t i = 0; i < ins->nsites[GO_SITE_CALL]; i++) {
     const go_site *s = &ins->sites[GO_SITE_CALL][i];
     int32_t caller = s->func_index;
-    bool go = in_go_statement(s->node);
+    bool go = go_node_is(s->parent, GO_NODE_GO_STATEMENT);
     int32_t callee = resolve_func(c, b, s->file, s->sub, 0);
     if (callee >= 0) {
       if (go)
@@ -389,7 +485,8 @@ static bool build_calls(builder *b) {
         continue;
       /* a plain identifier argument is usually data: only resolve it when it names a function */
       if (k == GO_NODE_IDENTIFIER) {
-        const char *name = text(c, s->file, arg);
+        char buf[128];
+        const char *name = text_buf(c, s->file, arg, buf, sizeof buf);
         const go_decl *d = name ? go_types_decl(c->types, name) : NULL;
         bool maybe_local_lit = a == harg || a == garg;
         if (!maybe_local_lit && (!d || d->kind != GO_DECL_FUNC))
@@ -413,8 +510,8 @@ static bool build_calls(builder *b) {
 /* How a func literal is run: started by `go`, deferred, passed to a goroutine starter, or other. */
 typedef enum lit_use { LIT_PLAIN = 0, LIT_GO, LIT_DEFER } lit_use;
 
-static lit_use literal_use(const go_context *c, uint32_t file, TSNode lit) {
-  TSNode p = parent(lit);
+/* literal_use with the literal's parent p already known. */
+static lit_use literal_use_in(const go_context *c, uint32_t file, TSNode p) {
   while (go_node_is(p, GO_NODE_PARENTHESIZED_EXPRESSION))
     p = parent(p);
   if (go_node_is(p, GO_NODE_CALL_EXPRESSION)) {
@@ -437,13 +534,17 @@ static lit_use literal_use(const go_context *c, uint32_t file, TSNode lit) {
   return LIT_PLAIN;
 }
 
+static lit_use literal_use(const go_context *c, uint32_t file, TSNode lit) {
+  return literal_use_in(c, file, parent(lit));
+}
+
 static bool build_literals(builder *b) {
   go_context *c = b->c;
   for (size_t i = 0; i < c->nfuncs; i++) {
     go_ctx_func *f = &c->funcs[i];
     if (f->site->fkind != GO_FUNC_LIT || f->parent < 0)
       continue;
-    lit_use u = literal_use(c, f->site->file, f->site->node);
+    lit_use u = literal_use_in(c, f->site->file, f->site->parent);
     if (u == LIT_GO)
       f->flags |= GO_CTX_GOROUTINE;
     if (!add_edge(b, f->parent, (int32_t)i, u == LIT_GO ? GO_EDGE_GO : GO_EDGE_LIT, f->site->file,
@@ -887,10 +988,65 @@ static bool method_names(builder *b) {
   b->mnames = malloc(t->nmethods * sizeof *b->mnames);
   if (!b->mnames)
     return false;
+  /* only concrete methods: a name that only interfaces declare never resolves */
   for (size_t i = 0; i < t->nmethods; i++)
-    b->mnames[i] = t->methods[i].name;
-  b->nmnames = t->nmethods;
+    if (!t->methods[i].iface)
+      b->mnames[b->nmnames++] = t->methods[i].name;
+  if (b->nmnames == 0)
+    return true;
   qsort(b->mnames, b->nmnames, sizeof *b->mnames, cmp_str);
+  return true;
+}
+
+static bool push_fname(builder *b, const char *name) {
+  if (!name)
+    return true;
+  if (b->nfnames == b->fcap) {
+    size_t cap = b->fcap ? b->fcap * 2 : 256;
+    const char **v = realloc(b->fnames, cap * sizeof *v);
+    if (!v)
+      return false;
+    b->fnames = v;
+    b->fcap = cap;
+  }
+  b->fnames[b->nfnames++] = name;
+  return true;
+}
+
+/* The names resolve_func may resolve an identifier through: package functions, and every name of a
+ * short_var_declaration or var_spec whose values include a func literal (what declared_value can
+ * bind one to). */
+static bool func_names(builder *b) {
+  const go_context *c = b->c;
+  const go_types *t = c->types;
+  for (size_t i = 0; i < t->ndecls; i++)
+    if (t->decls[i].kind == GO_DECL_FUNC && !push_fname(b, t->decls[i].name))
+      return false;
+  for (size_t i = 0; i < c->nfuncs; i++) {
+    const go_site *s = c->funcs[i].site;
+    if (s->fkind != GO_FUNC_LIT)
+      continue;
+    TSNode p = s->parent;
+    while (go_node_is(p, GO_NODE_PARENTHESIZED_EXPRESSION))
+      p = parent(p);
+    if (!go_node_is(p, GO_NODE_EXPRESSION_LIST))
+      continue;
+    TSNode decl = parent(p), left;
+    if (go_node_is(decl, GO_NODE_SHORT_VAR_DECLARATION))
+      left = go_node_child(decl, GO_F_LEFT);
+    else if (go_node_is(decl, GO_NODE_VAR_SPEC))
+      left = decl;
+    else
+      continue;
+    uint32_t n = nnamed(left);
+    for (uint32_t j = 0; j < n; j++) {
+      TSNode id = nth(left, j);
+      if (go_node_is(id, GO_NODE_IDENTIFIER) && !push_fname(b, text(c, s->file, id)))
+        return false;
+    }
+  }
+  if (b->nfnames)
+    qsort(b->fnames, b->nfnames, sizeof *b->fnames, cmp_str);
   return true;
 }
 
@@ -926,7 +1082,7 @@ static omen_status run(omen_pass *pass, void **result) {
   }
   builder b = {.c = c};
   omen_status st = OMEN_OK;
-  if (!method_names(&b) || !build_calls(&b) || !build_literals(&b))
+  if (!method_names(&b) || !func_names(&b) || !build_calls(&b) || !build_literals(&b))
     st = OMEN_ENOMEM;
   if (st == OMEN_OK && b.nedges) {
     qsort(b.edges, b.nedges, sizeof *b.edges, cmp_edge);
@@ -940,6 +1096,8 @@ static omen_status run(omen_pass *pass, void **result) {
   }
   free(b.edges);
   free(b.mnames);
+  free(b.fnames);
+  free(b.types);
   if (st == OMEN_OK && (!index_edges(c) || !mark_reachable(c)))
     st = OMEN_ENOMEM;
   if (st != OMEN_OK)
