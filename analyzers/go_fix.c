@@ -435,3 +435,18 @@ bool go_fix_first_arg_edits(omen_pass *pass, const omen_file *f, TSNode args, co
     return go_fix_add(out, s, s, omen_arena_printf(a, "%s,\n%s", ctx, go_fix_indent_of(pass, f, s)));
   return go_fix_add(out, s, s, omen_arena_printf(a, "%s, ", ctx));
 }
+
+static bool has_suffix(const char *s, const char *suffix) {
+  size_t n = strlen(s), m = strlen(suffix);
+  return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+bool go_fix_in_test_code(const omen_pass *pass, const go_inspect *ins, const go_types *ty, const go_site *s) {
+  if (go_inspect_is_test(ins, s))
+    return true;
+  const char *pkg = omen_pass_go_package(pass);
+  if (pkg && (strncmp(pkg, "test", 4) == 0 || has_suffix(pkg, "test") || has_suffix(pkg, "tests") ||
+              has_suffix(pkg, "testing") || strstr(pkg, "testutil")))
+    return true; /* testpb, testsuite, httptest, servertest, fstesting, testutil; not "attestation" */
+  return go_types_import_of(ty, s->file, "net/http/httptest") != NULL;
+}

@@ -142,4 +142,9 @@ bool go_fix_literal_sets(const omen_file *f, TSNode body, const char *const *fie
 bool go_fix_first_arg_edits(omen_pass *pass, const omen_file *f, TSNode args, const char *ctx,
                             const char *empty, go_fix_edits *out);
 
+/* Is s in test code: a _test.go file, a test-helper package (its name starts or ends with "test",
+ * ends with "tests"/"testing" or contains "testutil"), or a file that imports net/http/httptest?
+ * Clients, servers, dials and handler sends there talk to loopback peers the test owns. */
+bool go_fix_in_test_code(const omen_pass *pass, const go_inspect *ins, const go_types *ty, const go_site *s);
+
 #endif

@@ -17,8 +17,9 @@ static const omen_rule rule_http_no_timeout = {
     .what = "Reports calls of `http.Get`, `http.Head`, `http.Post` and `http.PostForm` and any use of "
             "`http.DefaultClient` (all of them use the default client, which has no timeout), and "
             "`http.Client{...}` literals that do not set `Timeout`. Import aliases of `net/http` are "
-            "recognized (dot imports too, except for a bare `DefaultClient`); test files, other packages "
-            "named `http`, and a client whose "
+            "recognized (dot imports too, except for a bare `DefaultClient`); test files, test-helper "
+            "packages (a name that starts or ends with `test`, such as httptest, or contains `testutil`) "
+            "and files that import `net/http/httptest`, other packages named `http`, and a client whose "
             "`Timeout` is assigned after the literal in the same function are not reported. A package "
             "that assigns `http.DefaultClient.Timeout` is not reported for its uses of the default client.",
     .why = "An `http.Client` with a zero `Timeout` waits forever: a server that accepts the connection "
@@ -127,7 +128,7 @@ static omen_status run(omen_pass *pass, void **result) {
     for (size_t i = 0; i < n; i++) {
       const go_site *s = calls[i];
       const char *path, *name;
-      if (go_inspect_is_test(ins, s) || !go_types_qualified(ty, s->file, s->sub, &path, &name) ||
+      if (go_fix_in_test_code(pass, ins, ty, s) || !go_types_qualified(ty, s->file, s->sub, &path, &name) ||
           strcmp(path, "net/http") != 0)
         continue;
       const omen_file *f = go_inspect_file(ins, s)->file;
@@ -145,7 +146,7 @@ static omen_status run(omen_pass *pass, void **result) {
   for (size_t i = 0; i < nsel; i++) {
     const go_site *s = sels[i];
     const omen_file *f = go_inspect_file(ins, s)->file;
-    if (go_inspect_is_test(ins, s) || !is_default_client(ty, s))
+    if (go_fix_in_test_code(pass, ins, ty, s) || !is_default_client(ty, s))
       continue;
     omen_pass_report(
         pass, &rule_http_no_timeout, f, ts_node_start_byte(s->node), ts_node_end_byte(s->node),
@@ -160,7 +161,7 @@ static omen_status run(omen_pass *pass, void **result) {
   size_t nlit = go_inspect_lookup_name(ins, GO_SITE_COMPOSITE, "Client", &lits);
   for (size_t i = 0; i < nlit; i++) {
     const go_site *s = lits[i];
-    if (go_inspect_is_test(ins, s))
+    if (go_fix_in_test_code(pass, ins, ty, s))
       continue;
     const char *ct = go_types_canonical(ty, s->file, s->sub);
     if (!ct || strcmp(ct, "net/http.Client") != 0)

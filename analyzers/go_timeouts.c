@@ -271,17 +271,8 @@ static const omen_file *site_file(const state *st, const go_site *s) {
   return go_inspect_file(st->ins, s)->file;
 }
 
-/* Is s in test code: a _test.go file, a test-helper package (its name starts or ends with "test", ends
- * with "tests"/"testing" or contains "testutil"), or a file that imports net/http/httptest? Servers,
- * dials and handler sends there talk to loopback peers the test owns. */
 static bool test_code(const state *st, const go_site *s) {
-  if (go_inspect_is_test(st->ins, s))
-    return true;
-  const char *pkg = omen_pass_go_package(st->pass);
-  if (pkg && (strncmp(pkg, "test", 4) == 0 || ends_with(pkg, "test") || ends_with(pkg, "tests") ||
-              ends_with(pkg, "testing") || strstr(pkg, "testutil")))
-    return true; /* testpb, testsuite, httptest, servertest, fstesting, testutil; not "attestation" */
-  return go_types_import_of(st->ty, s->file, "net/http/httptest") != NULL;
+  return go_fix_in_test_code(st->pass, st->ins, st->ty, s);
 }
 
 /* ---------- database/sql ---------- */
