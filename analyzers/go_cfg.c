@@ -2,85 +2,15 @@
  * request from the tree-sitter tree, with path queries and a forward dataflow solver (go_cfg.h). */
 #include "go_cfg.h"
 
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---------- statement kinds go_inspect does not name ---------- */
-
-typedef enum stmt_kind {
-  SK_OTHER = 0,
-  SK_RETURN,
-  SK_BREAK,
-  SK_CONTINUE,
-  SK_GOTO,
-  SK_FALLTHROUGH,
-  SK_EXPRESSION,
-  SK_ERROR,
-  SK_NKINDS
-} stmt_kind;
-
-static const char *const stmt_names[SK_NKINDS] = {
-    [SK_RETURN] = "return_statement",
-    [SK_BREAK] = "break_statement",
-    [SK_CONTINUE] = "continue_statement",
-    [SK_GOTO] = "goto_statement",
-    [SK_FALLTHROUGH] = "fallthrough_statement",
-    [SK_EXPRESSION] = "expression_statement",
-    [SK_ERROR] = "ERROR",
-};
-
-enum { MAX_SYMBOLS = 1024 };
-static uint8_t sym_stmt[MAX_SYMBOLS];
-static uint32_t nsyms;
-/* fields of if/for statements and labels that go_fid lacks */
-static TSFieldId fid_condition, fid_consequence, fid_alternative, fid_update, fid_label;
-static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
-
-static void init_tables(void) {
-  const TSLanguage *lang = omen_go_language();
-  uint32_t n = ts_language_symbol_count(lang);
-  if (n > MAX_SYMBOLS)
-    n = MAX_SYMBOLS;
-  for (uint32_t s = 0; s < n; s++) {
-    const char *name = ts_language_symbol_name(lang, (TSSymbol)s);
-    for (int k = 1; name && k < SK_NKINDS; k++)
-      if (strcmp(name, stmt_names[k]) == 0)
-        sym_stmt[s] = (uint8_t)k;
-  }
-  nsyms = n;
-  fid_condition = ts_language_field_id_for_name(lang, "condition", 9);
-  fid_consequence = ts_language_field_id_for_name(lang, "consequence", 11);
-  fid_alternative = ts_language_field_id_for_name(lang, "alternative", 11);
-  fid_update = ts_language_field_id_for_name(lang, "update", 6);
-  fid_label = ts_language_field_id_for_name(lang, "label", 5);
-}
-
-static stmt_kind stmt_kind_of(TSNode n) {
-  if (ts_node_is_null(n))
-    return SK_OTHER;
-  TSSymbol s = ts_node_symbol(n);
-  if (s == (TSSymbol)-1) /* the error symbol */
-    return SK_ERROR;
-  if (s < nsyms)
-    return (stmt_kind)sym_stmt[s];
-  const char *name = ts_node_type(n);
-  for (int k = 1; name && k < SK_NKINDS; k++)
-    if (strcmp(name, stmt_names[k]) == 0)
-      return (stmt_kind)k;
-  return SK_OTHER;
-}
-
 static TSNode null_node(void) {
   TSNode z;
   memset(&z, 0, sizeof z);
   return z;
-}
-
-static TSNode field(TSNode n, TSFieldId id) {
-  return ts_node_is_null(n) || id == 0 ? null_node() : ts_node_child_by_field_id(n, id);
 }
 
 /* Named children of n; 0 for the null node (tree-sitter would crash on it). */
@@ -306,7 +236,8 @@ static bool is_case(TSNode c) {
 
 static void if_stmt(builder *B, TSNode n) {
   add_node(B, go_node_child(n, GO_F_INITIALIZER));
-  TSNode cond = field(n, fid_condition), cons = field(n, fid_consequence), alt = field(n, fid_alternative);
+  TSNode cond = go_node_child(n, GO_F_CONDITION), cons = go_node_child(n, GO_F_CONSEQUENCE),
+         alt = go_node_child(n, GO_F_ALTERNATIVE);
   add_node(B, cond);
   uint32_t test = B->cur;
   uint32_t then = new_block(B, "if.then");
@@ -343,8 +274,8 @@ static void for_stmt(builder *B, TSNode n, TSNode lbl) {
   bool range = go_node_is(clause, GO_NODE_RANGE_CLAUSE);
   if (go_node_is(clause, GO_NODE_FOR_CLAUSE)) {
     add_node(B, go_node_child(clause, GO_F_INITIALIZER));
-    cond = field(clause, fid_condition);
-    post = field(clause, fid_update);
+    cond = go_node_child(clause, GO_F_CONDITION);
+    post = go_node_child(clause, GO_F_UPDATE);
   } else if (range) {
     add_node(B, go_node_child(clause, GO_F_RIGHT)); /* evaluated once */
     left = go_node_child(clause, GO_F_LEFT);
@@ -472,7 +403,7 @@ static void select_stmt(builder *B, TSNode n, TSNode lbl) {
 }
 
 static void labeled_stmt(builder *B, TSNode n) {
-  TSNode name = field(n, fid_label);
+  TSNode name = go_node_child(n, GO_F_LABEL);
   if (ts_node_is_null(name))
     name = jump_label(n);
   TSNode inner = null_node();
@@ -541,36 +472,36 @@ static void stmt(builder *B, TSNode n, TSNode lbl) {
     break;
   default:
     add_node(B, n);
-    switch (stmt_kind_of(n)) {
-    case SK_RETURN:
+    switch (go_node_kind(n)) {
+    case GO_NODE_RETURN_STATEMENT:
       add_edge(B, B->cur, GO_CFG_EXIT);
       dead(B);
       break;
-    case SK_BREAK:
+    case GO_NODE_BREAK_STATEMENT:
       jump(B, n, false);
       break;
-    case SK_CONTINUE:
+    case GO_NODE_CONTINUE_STATEMENT:
       jump(B, n, true);
       break;
-    case SK_GOTO: {
+    case GO_NODE_GOTO_STATEMENT: {
       TSNode name = jump_label(n);
       add_edge(B, B->cur, ts_node_is_null(name) ? NONE : label_block(B, name));
       B->incomplete |= ts_node_is_null(name);
       dead(B);
       break;
     }
-    case SK_FALLTHROUGH:
+    case GO_NODE_FALLTHROUGH_STATEMENT:
       B->incomplete |= B->ft == NONE;
       add_edge(B, B->cur, B->ft);
       dead(B);
       break;
-    case SK_EXPRESSION:
+    case GO_NODE_EXPRESSION_STATEMENT:
       if (nchildren(n) == 1 && go_cfg_is_noreturn_call(B->f, ts_node_named_child(n, 0))) {
         add_edge(B, B->cur, GO_CFG_PANIC);
         dead(B);
       }
       break;
-    case SK_ERROR:
+    case GO_NODE_ERROR:
       B->incomplete = true;
       break;
     default:
@@ -668,7 +599,6 @@ const go_cfg_fn *go_cfg_build(omen_arena *a, const omen_file *f, uint32_t file, 
   if (!a || !f ||
       (k != GO_NODE_FUNCTION_DECLARATION && k != GO_NODE_METHOD_DECLARATION && k != GO_NODE_FUNC_LITERAL))
     return NULL;
-  pthread_once(&tables_once, init_tables);
   builder B;
   memset(&B, 0, sizeof B);
   B.f = f;
@@ -778,7 +708,7 @@ static void follow(search *S, const go_cfg_block *b, uint32_t to, uint8_t state)
   const go_cfg_fn *fn = S->fn;
   if (to == GO_CFG_EXIT) {
     TSNode last = b->nnodes ? b->nodes[b->nnodes - 1] : null_node();
-    if (stmt_kind_of(last) == SK_RETURN)
+    if (go_node_is(last, GO_NODE_RETURN_STATEMENT))
       add_exit(S, GO_CFG_EXIT_RETURN, last);
     else
       add_exit(S, GO_CFG_EXIT_END, fn->body);
@@ -1096,7 +1026,6 @@ static omen_status run(omen_pass *pass, void **result) {
   const go_inspect *ins = omen_pass_result(pass, &omen_go_inspect);
   if (!ins)
     return OMEN_OK;
-  pthread_once(&tables_once, init_tables);
   omen_arena *a = omen_pass_arena(pass);
   go_cfg *cfg = omen_arena_alloc(a, sizeof *cfg);
   size_t n = ins->nsites[GO_SITE_FUNC];
