@@ -1,6 +1,7 @@
 /* go_context.c - base analyzer: the package call graph of a Go unit, which functions may run
  * concurrently (handlers, gRPC methods, goroutines and what they reach), and contexts in scope. */
 #include "go_context.h"
+#include "go_fix.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -768,17 +769,7 @@ static bool ended_between(const go_context *c, uint32_t file, TSNode scope, cons
     }
     if (ended)
       break;
-    if (overlaps && ts_tree_cursor_goto_first_child(&cur))
-      continue;
-    if (ts_tree_cursor_goto_next_sibling(&cur))
-      continue;
-    bool up = false;
-    while (ts_tree_cursor_goto_parent(&cur))
-      if (ts_tree_cursor_goto_next_sibling(&cur)) {
-        up = true;
-        break;
-      }
-    if (!up)
+    if (!go_ts_cursor_next(&cur, overlaps))
       break;
   }
   ts_tree_cursor_delete(&cur);

@@ -12,6 +12,18 @@
 #include "go_types.h"
 #include "pass.h"
 
+/* Pre-order step of a cursor made with ts_tree_cursor_new(root): into the current node's children
+ * when descend is true, else past its subtree. False once the walk leaves root's subtree (a cursor
+ * cannot move above the node it was made at). */
+static inline bool go_ts_cursor_next(TSTreeCursor *c, bool descend) {
+  if (descend && ts_tree_cursor_goto_first_child(c))
+    return true;
+  while (!ts_tree_cursor_goto_next_sibling(c))
+    if (!ts_tree_cursor_goto_parent(c))
+      return false;
+  return true;
+}
+
 /* ---- null-safe node accessors ----
  * The tree-sitter runtime dereferences a null node, and broken code has holes (missing fields). */
 

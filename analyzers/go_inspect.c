@@ -371,6 +371,23 @@ static const char *text_of(walker *w, TSNode n) {
   return intern(w, w->f->text + a, b - a);
 }
 
+size_t go_inspect_squash(char *dst, const char *src, size_t n) {
+  size_t o = 0;
+  bool space = false;
+  for (size_t i = 0; i < n && src[i]; i++) {
+    char c = src[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = o > 0;
+      continue;
+    }
+    if (space)
+      dst[o++] = ' ';
+    space = false;
+    dst[o++] = c;
+  }
+  return o;
+}
+
 /* Type text with whitespace runs collapsed to one space. */
 static const char *type_text(walker *w, TSNode n) {
   uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
@@ -380,20 +397,7 @@ static const char *type_text(walker *w, TSNode n) {
   char *s = b - a < sizeof stack ? stack : malloc(b - a + 1);
   if (!s)
     return NULL;
-  const char *in = w->f->text + a;
-  size_t o = 0;
-  bool space = false;
-  for (size_t i = 0; i < b - a && in[i]; i++) {
-    char c = in[i];
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      space = o > 0;
-      continue;
-    }
-    if (space)
-      s[o++] = ' ';
-    space = false;
-    s[o++] = c;
-  }
+  size_t o = go_inspect_squash(s, w->f->text + a, b - a);
   const char *out = intern(w, s, o);
   if (s != stack)
     free(s);

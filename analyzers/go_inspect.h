@@ -302,4 +302,8 @@ bool go_inspect_is_sync_name(const char *name);
  * null node at top level. Walks parents (no allocation). */
 TSNode go_inspect_enclosing_func(TSNode n);
 
+/* Copies n bytes of src to dst with each whitespace run collapsed to one space and none at the
+ * start (dst may be src); stops at a NUL. Returns the length written, not NUL-terminated. */
+size_t go_inspect_squash(char *dst, const char *src, size_t n);
+
 #endif

@@ -338,16 +338,7 @@ static void collect_uses(acq *a, const go_cfg_fn *cfg) {
           add_cover(a, cfg, n);
       }
     }
-    if (descend && ts_tree_cursor_goto_first_child(&c))
-      continue;
-    bool done = false;
-    while (!ts_tree_cursor_goto_next_sibling(&c)) {
-      if (!ts_tree_cursor_goto_parent(&c) || ts_node_eq(ts_tree_cursor_current_node(&c), body)) {
-        done = true;
-        break;
-      }
-    }
-    if (done)
+    if (!go_ts_cursor_next(&c, descend))
       break;
   }
   ts_tree_cursor_delete(&c);
@@ -651,16 +642,7 @@ static bool mentions(const omen_file *f, TSNode n, const char *name) {
       found = true;
       break;
     }
-    if (ts_tree_cursor_goto_first_child(&c))
-      continue;
-    bool done = false;
-    while (!ts_tree_cursor_goto_next_sibling(&c)) {
-      if (!ts_tree_cursor_goto_parent(&c) || ts_node_eq(ts_tree_cursor_current_node(&c), n)) {
-        done = true;
-        break;
-      }
-    }
-    if (done)
+    if (!go_ts_cursor_next(&c, true))
       break;
   }
   ts_tree_cursor_delete(&c);
@@ -870,16 +852,7 @@ static bool head_request(const acq *a) {
     bool h;
     if (ts_node_end_byte(n) <= before && assigns_request(a, n, name, &rb, &h))
       head = h; /* statements come in source order: the last one wins */
-    if (ts_node_start_byte(n) < before && ts_tree_cursor_goto_first_child(&c))
-      continue;
-    bool done = false;
-    while (!ts_tree_cursor_goto_next_sibling(&c)) {
-      if (!ts_tree_cursor_goto_parent(&c) || ts_node_eq(ts_tree_cursor_current_node(&c), body)) {
-        done = true;
-        break;
-      }
-    }
-    if (done)
+    if (!go_ts_cursor_next(&c, ts_node_start_byte(n) < before))
       break;
   }
   ts_tree_cursor_delete(&c);

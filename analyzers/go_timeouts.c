@@ -850,17 +850,7 @@ static bool explained(const state *st, uint32_t file, TSNode call) {
       if (found)
         break;
     }
-    if (overlaps && ts_tree_cursor_goto_first_child(&cur))
-      continue;
-    if (ts_tree_cursor_goto_next_sibling(&cur))
-      continue;
-    bool up = false;
-    while (ts_tree_cursor_goto_parent(&cur))
-      if (ts_tree_cursor_goto_next_sibling(&cur)) {
-        up = true;
-        break;
-      }
-    if (!up)
+    if (!go_ts_cursor_next(&cur, overlaps))
       break;
   }
   ts_tree_cursor_delete(&cur);
@@ -908,19 +898,9 @@ static bool import_used_elsewhere(const state *st, uint32_t file, const go_impor
         break;
       }
     }
-    if (down && !inside_skip && ts_tree_cursor_goto_first_child(&cur))
-      continue;
+    bool into = down && !inside_skip;
     down = true;
-    if (ts_tree_cursor_goto_next_sibling(&cur))
-      continue;
-    bool up = false;
-    while (ts_tree_cursor_goto_parent(&cur)) {
-      if (ts_tree_cursor_goto_next_sibling(&cur)) {
-        up = true;
-        break;
-      }
-    }
-    if (!up)
+    if (!go_ts_cursor_next(&cur, into))
       break;
   }
   ts_tree_cursor_delete(&cur);

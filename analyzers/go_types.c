@@ -300,20 +300,7 @@ static char *collapsed(const go_types *t, uint32_t file, TSNode n) {
   char *s = str(t, file, n);
   if (!s)
     return NULL;
-  size_t o = 0;
-  bool space = false;
-  for (size_t i = 0; s[i]; i++) {
-    char c = s[i];
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      space = o > 0;
-      continue;
-    }
-    if (space)
-      s[o++] = ' ';
-    space = false;
-    s[o++] = c;
-  }
-  s[o] = '\0';
+  s[go_inspect_squash(s, s, strlen(s))] = '\0';
   return s;
 }
 
