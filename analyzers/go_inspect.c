@@ -680,6 +680,24 @@ static omen_status visit(walker *w, TSNode n, go_node k, uint32_t depth) {
   case GO_NODE_SELECT_STATEMENT:
     push(w, GO_SITE_SELECT, n, depth, &st);
     return st;
+  case GO_NODE_INDEX_EXPRESSION:
+    s = push(w, GO_SITE_INDEX, n, depth, &st);
+    if (s)
+      s->sub = child(n, GO_F_OPERAND);
+    return st;
+  case GO_NODE_FOR_STATEMENT:
+    s = push(w, GO_SITE_FOR, n, depth, &st);
+    if (s) {
+      uint32_t nc = ts_node_named_child_count(n);
+      for (uint32_t i = 0; i < nc; i++) {
+        TSNode c = ts_node_named_child(n, i);
+        if (kind_of(c) != GO_NODE_BLOCK && kind_of(c) != GO_NODE_COMMENT) {
+          s->sub = c;
+          break;
+        }
+      }
+    }
+    return st;
   default:
     return OMEN_OK;
   }

@@ -174,6 +174,8 @@ typedef enum go_site_kind {
   GO_SITE_SEND,      /* send_statement `ch <- v` */
   GO_SITE_RECV,      /* unary_expression `<-ch` (also the ones inside select cases) */
   GO_SITE_SELECT,    /* select_statement */
+  GO_SITE_INDEX,     /* index_expression `x[k]` (reads and writes; map, slice, array or string) */
+  GO_SITE_FOR,       /* for_statement (all forms: `for {}`, conditions, clauses, range loops) */
   GO_SITE_NKINDS
 } go_site_kind;
 
@@ -207,7 +209,10 @@ typedef enum go_func_kind { GO_FUNC_DECL = 0, GO_FUNC_METHOD, GO_FUNC_LIT } go_f
  *   SELECTOR   the operand identifier
  *   SEND       the channel expression
  *   RECV       the channel operand
- *   SELECT     null */
+ *   SELECT     null
+ *   INDEX      the operand `x` of `x[k]`
+ *   FOR        the range_clause of a range loop, else the for_clause or the condition expression;
+ *              null for `for {}` */
 typedef struct go_site {
   go_site_kind kind;
   uint32_t file;      /* index for omen_pass_go_file */
@@ -254,7 +259,7 @@ typedef struct go_inspect {
 
 /* Sites of kind k whose text equals text (lookup_name: whose name equals name). Returns how many;
  * *out gets an array of that many site pointers (in walk order), owned by the result. Kinds with
- * no text (GO, DEFER, SEND, RECV, SELECT) always give 0. The first lookup of a kind sorts that
+ * no text (GO, DEFER, SEND, RECV, SELECT, INDEX, FOR) always give 0. The first lookup of a kind sorts that
  * kind's sites (in the unit's arena); a unit's passes run on one thread, so this needs no lock. */
 size_t go_inspect_lookup(const go_inspect *r, go_site_kind k, const char *text, const go_site *const **out);
 size_t go_inspect_lookup_name(const go_inspect *r, go_site_kind k, const char *name,
