@@ -1051,74 +1051,173 @@ static void walker_free(walker *w) {
   free(w->locals);
 }
 
-static omen_status collect(omen_pass *pass, walker *w, go_inspect *r) {
-  omen_arena *a = omen_pass_arena(pass);
-  size_t nf = omen_pass_go_nfiles(pass);
-  const omen_go_file **files = omen_arena_alloc(a, (nf ? nf : 1) * sizeof *files);
-  r->index = omen_arena_alloc(a, sizeof *r->index);
-  if (!files || !r->index)
-    return OMEN_ENOMEM;
-  r->index->arena = a;
-  for (size_t i = 0; i < nf; i++) {
-    const omen_go_file *g = omen_pass_go_file(pass, i);
-    files[i] = g;
-    w->f = g->file;
-    w->file = (uint32_t)i;
-    if (ts_node_has_error(g->root))
-      w->locals_unknown = true; /* names may stand anywhere in broken code */
-    omen_status st = walk_file(w, g->root);
-    if (st != OMEN_OK)
-      return st;
-  }
-  r->nfiles = nf;
-  r->files = files;
-  if (!w->locals_unknown) {
-    size_t cap = w->caplocals ? w->caplocals : 1;
-    r->index->locals = omen_arena_alloc(a, cap * sizeof *r->index->locals);
-    if (!r->index->locals)
-      return OMEN_ENOMEM;
-    if (w->caplocals)
-      memcpy(r->index->locals, w->locals, cap * sizeof *r->index->locals);
-    r->index->caplocals = w->caplocals;
-  }
-  /* the sites move from the walk's growing buffers to exact arrays in the arena */
-  if (w->ntops) {
-    r->tops = omen_arena_alloc(a, w->ntops * sizeof *r->tops);
-    if (!r->tops)
-      return OMEN_ENOMEM;
-    memcpy(r->tops, w->tops, w->ntops * sizeof *r->tops);
-    r->ntops = w->ntops;
-  }
-  for (int k = 0; k < GO_SITE_NKINDS; k++) {
-    size_t n = w->v[k].n;
+/* What the walk of one file found: its sites (file index 0, func_index within the file), its
+ * top-level declarations and its local names. Made by scan() right after the file is parsed, or by
+ * run() for a file that was not scanned; run() merges them. */
+typedef struct file_scan {
+  go_site *sites[GO_SITE_NKINDS];
+  size_t nsites[GO_SITE_NKINDS];
+  go_top *tops;
+  size_t ntops;
+  const char **locals; /* distinct names */
+  size_t nlocals;
+  bool locals_unknown;
+  bool truncated;
+} file_scan;
+
+/* Walks one file into a file_scan allocated in a. NULL when out of memory. */
+static file_scan *scan_file(omen_arena *a, const omen_go_file *g) {
+  ensure_tables();
+  file_scan *fs = omen_arena_alloc(a, sizeof *fs);
+  if (!fs)
+    return NULL;
+  memset(fs, 0, sizeof *fs);
+  go_inspect trunc = {0};
+  walker w;
+  memset(&w, 0, sizeof w);
+  w.arena = a;
+  w.r = &trunc;
+  w.f = g->file;
+  w.file = 0;
+  if (ts_node_has_error(g->root))
+    w.locals_unknown = true; /* names may stand anywhere in broken code */
+  omen_status st = walk_file(&w, g->root);
+  for (int k = 0; k < GO_SITE_NKINDS && st == OMEN_OK; k++) {
+    size_t n = w.v[k].n;
     if (n == 0)
       continue;
-    go_site *v = omen_arena_alloc(a, n * sizeof *v);
-    if (!v)
-      return OMEN_ENOMEM;
-    memcpy(v, w->v[k].v, n * sizeof *v);
-    free(w->v[k].v);
-    w->v[k].v = NULL;
-    r->sites[k] = v;
-    r->nsites[k] = n;
+    fs->sites[k] = omen_arena_alloc(a, n * sizeof *fs->sites[k]);
+    if (!fs->sites[k])
+      st = OMEN_ENOMEM;
+    else
+      memcpy(fs->sites[k], w.v[k].v, n * sizeof *fs->sites[k]);
+    fs->nsites[k] = n;
   }
+  if (st == OMEN_OK && w.ntops) {
+    fs->tops = omen_arena_alloc(a, w.ntops * sizeof *fs->tops);
+    if (!fs->tops)
+      st = OMEN_ENOMEM;
+    else
+      memcpy(fs->tops, w.tops, w.ntops * sizeof *fs->tops);
+    fs->ntops = w.ntops;
+  }
+  fs->locals_unknown = w.locals_unknown;
+  if (st == OMEN_OK && !w.locals_unknown && w.nlocals) {
+    fs->locals = omen_arena_alloc(a, w.nlocals * sizeof *fs->locals);
+    if (!fs->locals)
+      st = OMEN_ENOMEM;
+    for (size_t i = 0; fs->locals && i < w.caplocals; i++)
+      if (w.locals[i])
+        fs->locals[fs->nlocals++] = w.locals[i];
+  }
+  fs->truncated = trunc.truncated;
+  walker_free(&w);
+  return st == OMEN_OK ? fs : NULL;
+}
+
+/* The unit's set of local names (open addressing, at most half full), from every file's. */
+static omen_status merge_locals(omen_arena *a, file_scan *const *fs, size_t nf, go_inspect *r) {
+  size_t total = 0;
+  for (size_t i = 0; i < nf; i++) {
+    if (fs[i]->locals_unknown)
+      return OMEN_OK; /* r->index->locals stays NULL: every name may be local */
+    total += fs[i]->nlocals;
+  }
+  size_t cap = 0;
+  if (total) {
+    cap = 16;
+    while (cap < 2 * total + 2)
+      cap *= 2;
+  }
+  const char **set = omen_arena_alloc(a, (cap ? cap : 1) * sizeof *set);
+  if (!set)
+    return OMEN_ENOMEM;
+  memset(set, 0, (cap ? cap : 1) * sizeof *set);
+  for (size_t i = 0; i < nf; i++) {
+    for (size_t k = 0; k < fs[i]->nlocals; k++) {
+      const char *name = fs[i]->locals[k];
+      size_t j = str_hash(name) & (cap - 1);
+      while (set[j] && strcmp(set[j], name) != 0)
+        j = (j + 1) & (cap - 1);
+      set[j] = name;
+    }
+  }
+  r->index->locals = set;
+  r->index->caplocals = cap;
   return OMEN_OK;
+}
+
+/* go-inspect's scan hook: the walk of one file, while its tree is still in cache. */
+static omen_status scan(omen_pass *pass, void **state) {
+  file_scan *fs = scan_file(omen_pass_arena(pass), omen_pass_go_file(pass, 0));
+  *state = fs;
+  return fs ? OMEN_OK : OMEN_ENOMEM;
 }
 
 static omen_status run(omen_pass *pass, void **result) {
   ensure_tables();
   omen_arena *a = omen_pass_arena(pass);
+  size_t nf = omen_pass_go_nfiles(pass);
   go_inspect *r = omen_arena_alloc(a, sizeof *r);
-  if (!r)
+  const omen_go_file **files = omen_arena_alloc(a, (nf ? nf : 1) * sizeof *files);
+  file_scan **fs = omen_arena_alloc(a, (nf ? nf : 1) * sizeof *fs);
+  if (!r || !files || !fs)
     return OMEN_ENOMEM;
-  walker w;
-  memset(&w, 0, sizeof w);
-  w.arena = a;
-  w.r = r;
-  omen_status st = collect(pass, &w, r);
-  walker_free(&w);
-  if (st != OMEN_OK)
-    return st;
+  memset(r, 0, sizeof *r);
+  r->index = omen_arena_alloc(a, sizeof *r->index);
+  if (!r->index)
+    return OMEN_ENOMEM;
+  memset(r->index, 0, sizeof *r->index);
+  r->index->arena = a;
+  size_t total[GO_SITE_NKINDS] = {0}, ntops = 0;
+  for (size_t i = 0; i < nf; i++) {
+    files[i] = omen_pass_go_file(pass, i);
+    fs[i] = omen_pass_go_scan(pass, i);
+    if (!fs[i])
+      fs[i] = scan_file(a, files[i]);
+    if (!fs[i])
+      return OMEN_ENOMEM;
+    for (int k = 0; k < GO_SITE_NKINDS; k++)
+      total[k] += fs[i]->nsites[k];
+    ntops += fs[i]->ntops;
+    r->truncated |= fs[i]->truncated;
+  }
+  r->nfiles = nf;
+  r->files = files;
+  if (merge_locals(a, fs, nf, r) != OMEN_OK)
+    return OMEN_ENOMEM;
+  /* concatenate, renumbering files and enclosing functions */
+  for (int k = 0; k < GO_SITE_NKINDS; k++) {
+    if (total[k] > GO_INSPECT_MAX_SITES) {
+      total[k] = GO_INSPECT_MAX_SITES;
+      r->truncated = true;
+    }
+    if (total[k] && !(r->sites[k] = omen_arena_alloc(a, total[k] * sizeof *r->sites[k])))
+      return OMEN_ENOMEM;
+  }
+  if (ntops && !(r->tops = omen_arena_alloc(a, ntops * sizeof *r->tops)))
+    return OMEN_ENOMEM;
+  for (size_t i = 0; i < nf; i++) {
+    size_t fbase = r->nsites[GO_SITE_FUNC]; /* functions of earlier files; kind FUNC is copied first */
+    for (int k = 0; k < GO_SITE_NKINDS; k++) {
+      for (size_t m = 0; m < fs[i]->nsites[k] && r->nsites[k] < total[k]; m++) {
+        go_site *d = &r->sites[k][r->nsites[k]++];
+        *d = fs[i]->sites[k][m];
+        d->file = (uint32_t)i;
+        if (d->func_index < 0)
+          continue;
+        d->func_index += (int32_t)fbase;
+        if ((size_t)d->func_index >= r->nsites[GO_SITE_FUNC]) { /* its function was cut by the cap */
+          d->func_index = -1;
+          d->func = (TSNode){0};
+        }
+      }
+    }
+    for (size_t m = 0; m < fs[i]->ntops; m++) {
+      r->tops[r->ntops] = fs[i]->tops[m];
+      r->tops[r->ntops++].file = (uint32_t)i;
+    }
+  }
   *result = r;
   return OMEN_OK;
 }
@@ -1134,4 +1233,5 @@ const omen_analyzer omen_go_inspect = {
            "instead of walking the trees again. Reports nothing.",
     .langs = OMEN_LANG_GO,
     .run = run,
+    .scan = scan,
 };

@@ -540,7 +540,9 @@ static omen_status run_go(run *r, worker *w, job *j) {
   omen_file **files = calloc(j->nfiles, sizeof *files);
   omen_go_file *gf = calloc(j->nfiles, sizeof *gf);
   const char **pkgs = calloc(j->nfiles, sizeof *pkgs);
-  omen_status s = (files && gf && pkgs) ? OMEN_OK : OMEN_ENOMEM;
+  omen_arena **scan_arenas = calloc(j->nfiles, sizeof *scan_arenas);
+  void ***scans = calloc(j->nfiles, sizeof *scans);
+  omen_status s = (files && gf && pkgs && scan_arenas && scans) ? OMEN_OK : OMEN_ENOMEM;
   size_t ngf = 0;
   omen_unit eu = {0};
   eu.lang = OMEN_LANG_GO;
@@ -574,6 +576,8 @@ static omen_status run_go(run *r, worker *w, job *j) {
     gf[ngf].tree = t;
     gf[ngf].root = ts_tree_root_node(t);
     pkgs[ngf] = go_package_name(&gf[ngf]);
+    /* analyzers that scan files do it now, while the new tree is still in cache */
+    s = omen_unit_scan(r->order, r->norder, r->enabled, &gf[ngf], &scan_arenas[ngf], &scans[ngf], w->seconds);
     ngf++;
   }
   /* group files by package clause: one unit per package */
@@ -587,10 +591,11 @@ static omen_status run_go(run *r, worker *w, job *j) {
     u.lang = OMEN_LANG_GO;
     u.arena = omen_arena_new();
     u.gofiles = calloc(ngf, sizeof *u.gofiles);
+    u.scans = calloc(ngf, sizeof *u.scans);
     u.bad = calloc(ngf, sizeof *u.bad);
     u.nbad = calloc(ngf, sizeof *u.nbad);
     const omen_file **ufiles = calloc(ngf, sizeof *ufiles);
-    if (!u.arena || !u.gofiles || !u.bad || !u.nbad || !ufiles) {
+    if (!u.arena || !u.gofiles || !u.scans || !u.bad || !u.nbad || !ufiles) {
       s = OMEN_ENOMEM;
     } else {
       size_t li = pkg_len(pkgs[i]);
@@ -602,6 +607,7 @@ static omen_status run_go(run *r, worker *w, job *j) {
           continue;
         done[k] = true;
         ufiles[u.ngofiles] = gf[k].file;
+        u.scans[u.ngofiles] = scans[k];
         u.gofiles[u.ngofiles++] = gf[k];
       }
       for (size_t k = 0; k < u.ngofiles && s == OMEN_OK; k++) {
@@ -654,18 +660,22 @@ static omen_status run_go(run *r, worker *w, job *j) {
     free(u.diags);
     free(ufiles);
     free(u.gofiles);
+    free(u.scans);
     free(u.bad);
     free(u.nbad);
     omen_arena_free(u.arena);
   }
   free(done);
   for (size_t i = 0; i < ngf; i++) {
+    omen_arena_free(scan_arenas[i]);
     ts_tree_delete(gf[i].tree);
     omen_file_free(files[i]);
   }
   free(files);
   free(gf);
   free(pkgs);
+  free(scan_arenas);
+  free(scans);
   return s;
 }
 

@@ -126,6 +126,12 @@ struct omen_analyzer {
   const omen_analyzer *const *requires;     /* NULL-terminated, may be NULL */
   const omen_rule *const *rules;            /* NULL-terminated, may be NULL (base analyzers) */
   omen_status (*run)(omen_pass *pass, void **result);
+  /* Optional, Go only: runs on each file by itself right after it is parsed, while its tree is still
+   * in the processor's cache, before the file's unit is formed. The pass holds just that file
+   * (omen_pass_go_file(pass, 0)), no results of other analyzers, and an arena that lives as long as
+   * the file; run() reads what scan stored with omen_pass_go_scan. Files that were not scanned (or
+   * whose scan failed) give NULL there, so run() must handle them itself. */
+  omen_status (*scan)(omen_pass *pass, void **state);
 };
 
 /* The registry: an explicit NULL-terminated list (analyzers/registry.c). */

@@ -18,7 +18,7 @@ void *omen_pass_result(omen_pass *p, const omen_analyzer *dep) {
     p->u->status = OMEN_EINTERNAL;
     return NULL;
   }
-  for (size_t i = 0; i < p->u->norder; i++)
+  for (size_t i = 0; p->u->results && i < p->u->norder; i++)
     if (p->u->order[i] == dep)
       return p->u->results[i];
   return NULL;
@@ -28,6 +28,11 @@ size_t omen_pass_go_nfiles(const omen_pass *p) { return p->u->ngofiles; }
 const omen_go_file *omen_pass_go_file(const omen_pass *p, size_t i) { return &p->u->gofiles[i]; }
 const char *omen_pass_go_package(const omen_pass *p) { return p->u->pkg; }
 const char *omen_pass_go_dir(const omen_pass *p) { return p->u->dir; }
+void *omen_pass_go_scan(const omen_pass *p, size_t i) {
+  if (!p->u->scans || i >= p->u->ngofiles || !p->u->scans[i] || p->ai >= p->u->norder)
+    return NULL;
+  return p->u->scans[i][p->ai];
+}
 
 CXTranslationUnit omen_pass_c_tu(const omen_pass *p) { return p->u->tu; }
 const omen_file *omen_pass_c_file(const omen_pass *p) { return p->u->cfile; }
@@ -255,7 +260,7 @@ omen_status omen_unit_run(omen_unit *u, const bool *enabled) {
     const omen_analyzer *a = u->order[i];
     if (!enabled[i] || !(a->langs & u->lang))
       continue;
-    omen_pass pass = {u, a};
+    omen_pass pass = {u, a, i};
     void *res = NULL;
     double t0 = omen_thread_seconds();
     omen_status s = a->run(&pass, &res);
@@ -267,5 +272,52 @@ omen_status omen_unit_run(omen_unit *u, const bool *enabled) {
       return u->status;
     u->results[i] = res;
   }
+  return OMEN_OK;
+}
+
+omen_status omen_unit_scan(const omen_analyzer *const *order, size_t norder, const bool *enabled,
+                           const omen_go_file *gf, omen_arena **arena, void ***states, double *seconds) {
+  *arena = NULL;
+  *states = NULL;
+  bool any = false;
+  for (size_t i = 0; i < norder && !any; i++)
+    any = enabled[i] && order[i]->scan && (order[i]->langs & OMEN_LANG_GO);
+  if (!any)
+    return OMEN_OK;
+  omen_unit u = {0};
+  u.lang = OMEN_LANG_GO;
+  u.arena = omen_arena_new();
+  u.gofiles = (omen_go_file *)gf;
+  u.ngofiles = 1;
+  u.order = order;
+  u.norder = norder;
+  void **st = u.arena ? omen_arena_alloc(u.arena, norder * sizeof *st) : NULL;
+  if (!st) {
+    omen_arena_free(u.arena);
+    return OMEN_ENOMEM;
+  }
+  memset(st, 0, norder * sizeof *st);
+  *arena = u.arena;
+  *states = st;
+  for (size_t i = 0; i < norder; i++) {
+    const omen_analyzer *a = order[i];
+    if (!enabled[i] || !a->scan || !(a->langs & OMEN_LANG_GO))
+      continue;
+    omen_pass pass = {&u, a, i};
+    double t0 = omen_thread_seconds();
+    omen_status s = a->scan(&pass, &st[i]);
+    if (seconds)
+      seconds[i] += omen_thread_seconds() - t0;
+    if (s == OMEN_ENOMEM)
+      return s;
+    if (s != OMEN_OK || u.status != OMEN_OK)
+      st[i] = NULL; /* run() does that file itself */
+    u.status = OMEN_OK;
+  }
+  for (size_t k = 0; k < u.ndiags; k++) { /* scans report nothing; drop anything reported */
+    omen_diag_clear(u.diags[k]);
+    free(u.diags[k]);
+  }
+  free(u.diags);
   return OMEN_OK;
 }

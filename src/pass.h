@@ -32,6 +32,9 @@ const omen_go_file *omen_pass_go_file(const omen_pass *p, size_t i);
 const char *omen_pass_go_package(const omen_pass *p); /* package name */
 const char *omen_pass_go_dir(const omen_pass *p);     /* directory as shown to users */
 const TSLanguage *omen_go_language(void);
+/* What this analyzer's scan hook stored for file i of the unit (see omen_analyzer.scan); NULL when
+ * the file was not scanned. Owned by the engine, lives as long as the unit. */
+void *omen_pass_go_scan(const omen_pass *p, size_t i);
 
 /* C/C++ units: one translation unit; only its main file is reported on. */
 CXTranslationUnit omen_pass_c_tu(const omen_pass *p);

@@ -16,6 +16,7 @@ typedef struct omen_unit {
   omen_go_file *gofiles;
   size_t ngofiles;
   omen_range **bad;  /* per Go file: top-level declarations containing syntax errors */
+  void ***scans;     /* per Go file: NULL or the scan states of the analyzers of order (may be NULL) */
   size_t *nbad;
   /* C/C++ */
   CXTranslationUnit tu;
@@ -34,6 +35,7 @@ typedef struct omen_unit {
 struct omen_pass {
   omen_unit *u;
   const omen_analyzer *a;
+  size_t ai; /* index of a in u->order */
 };
 
 /* CPU time of the calling thread, in seconds. */
@@ -41,6 +43,11 @@ double omen_thread_seconds(void);
 
 /* Runs the analyzers of u->order that apply to u->lang (enabled: parallel to order). */
 omen_status omen_unit_run(omen_unit *u, const bool *enabled);
+/* Runs the scan hooks of the enabled Go analyzers of order on one parsed file, in an arena of its
+ * own (*arena, created here; caller frees it with the file). *states gets an array parallel to
+ * order (NULL when no analyzer scans). seconds (may be NULL) is added to per analyzer. */
+omen_status omen_unit_scan(const omen_analyzer *const *order, size_t norder, const bool *enabled,
+                           const omen_go_file *gf, omen_arena **arena, void ***states, double *seconds);
 /* Appends an engine diagnostic (read/syntax/compile errors) to u. */
 omen_diag *omen_unit_report(omen_unit *u, const omen_rule *rule, const omen_file *f, uint32_t start,
                             uint32_t end, const char *msg);
