@@ -17,7 +17,14 @@ static const omen_rule rule_http_no_timeout = {
     .what = "Reports calls of `http.Get`, `http.Head`, `http.Post` and `http.PostForm` and any use of "
             "`http.DefaultClient` (all of them use the default client, which has no timeout), and "
             "`http.Client{...}` literals that do not set `Timeout`. Import aliases of `net/http` are "
-            "recognized (dot imports too, except for a bare `DefaultClient`); test files, test-helper "
+            "recognized (dot imports too, except for a bare `DefaultClient`). Not reported: a literal whose "
+            "`Transport` is a RoundTripper from elsewhere (a parameter, a field, a call: it may enforce "
+            "its own deadlines), as opposed to `http.DefaultTransport`, an `http.Transport` literal or "
+            "`new(http.Transport)`; literals and stored uses of `http.DefaultClient` in a package that "
+            "attaches contexts to its requests (`http.NewRequestWithContext`, `req.WithContext`, "
+            "`ctxhttp`), where cancellation is per request (`http.DefaultClient.Get(url)` and the other "
+            "context-less convenience calls are still reported); `http.DefaultClient` passed to a call "
+            "together with a `context.Context` (the callee can bound the request with it); test files, test-helper "
             "packages (a name that starts or ends with `test`, such as httptest, or contains `testutil`) "
             "and files that import `net/http/httptest`, other packages named `http`, and a client whose "
             "`Timeout` is assigned after the literal in the same function are not reported. A package "
@@ -80,6 +87,108 @@ static bool package_sets_default_timeout(const go_inspect *ins, const go_types *
   return false;
 }
 
+/* The value of field `key` in literal body `body` (a literal_value), or null. */
+static TSNode keyed_value(const omen_file *f, TSNode body, const char *key) {
+  uint32_t n = go_ts_nnamed(body);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode e = go_ts_nth(body, i);
+    if (!go_node_is(e, GO_NODE_KEYED_ELEMENT))
+      continue;
+    TSNode k = go_node_child(e, GO_F_KEY);
+    if (go_node_is(k, GO_NODE_LITERAL_ELEMENT) && go_ts_nnamed(k) == 1)
+      k = go_ts_nth(k, 0);
+    if (go_ts_teq(f, k, key)) {
+      TSNode v = go_node_child(e, GO_F_VALUE);
+      if (go_node_is(v, GO_NODE_LITERAL_ELEMENT) && go_ts_nnamed(v) == 1)
+        v = go_ts_nth(v, 0);
+      return go_ts_unparen(v);
+    }
+  }
+  return go_ts_null();
+}
+
+/* Is expression e (a Transport value) known to be an http.Transport with default (no) response
+ * timeouts: http.DefaultTransport, `&http.Transport{...}` or `new(http.Transport)`, or a local bound to
+ * one of those? A RoundTripper from elsewhere (a parameter, a field, a call) may enforce its own
+ * deadlines (connection read deadlines, per-request contexts), so it is not known. */
+static bool default_transport(const go_types *ty, uint32_t file, const omen_file *f, TSNode e, int depth) {
+  e = go_ts_unparen(e);
+  if (go_node_is(e, GO_NODE_UNARY_EXPRESSION))
+    e = go_ts_unparen(go_node_child(e, GO_F_OPERAND));
+  const char *path, *name;
+  if (go_types_qualified(ty, file, e, &path, &name))
+    return strcmp(path, "net/http") == 0 && strcmp(name, "DefaultTransport") == 0;
+  if (go_node_is(e, GO_NODE_COMPOSITE_LITERAL)) {
+    const char *ct = go_types_canonical(ty, file, go_node_child(e, GO_F_TYPE));
+    return ct && strcmp(ct, "net/http.Transport") == 0;
+  }
+  if (go_node_is(e, GO_NODE_CALL_EXPRESSION) && go_ts_teq(f, go_node_child(e, GO_F_FUNCTION), "new")) {
+    TSNode args = go_node_child(e, GO_F_ARGUMENTS);
+    const char *ct = go_ts_nnamed(args) == 1 ? go_types_canonical(ty, file, go_ts_nth(args, 0)) : NULL;
+    return ct && strcmp(ct, "net/http.Transport") == 0;
+  }
+  go_binding b;
+  if (depth < 4 && go_node_is(e, GO_NODE_IDENTIFIER) && go_types_lookup_ident(ty, file, e, &b) == GO_BIND_LOCAL &&
+      go_node_is(b.decl, GO_NODE_SHORT_VAR_DECLARATION)) {
+    TSNode left = go_node_child(b.decl, GO_F_LEFT), right = go_node_child(b.decl, GO_F_RIGHT);
+    if (go_ts_nnamed(left) == 1 && go_ts_nnamed(right) == 1)
+      return default_transport(ty, file, f, go_ts_nth(right, 0), depth + 1);
+  }
+  return false;
+}
+
+/* Does the package's non-test code attach contexts to its requests (http.NewRequestWithContext,
+ * req.WithContext, golang.org/x/net/context/ctxhttp)? Then a client it builds or defaults to is used
+ * with per-request cancellation, and the client's missing Timeout is the caller's choice. */
+static bool package_uses_request_contexts(const go_inspect *ins, const go_types *ty) {
+  static const char *const names[] = {"NewRequestWithContext", "WithContext", "Do", "Get", "Post", NULL};
+  for (size_t k = 0; names[k]; k++) {
+    const go_site *const *v;
+    size_t n = go_inspect_calls_named(ins, names[k], &v);
+    for (size_t i = 0; i < n; i++) {
+      if (go_inspect_is_test(ins, v[i]))
+        continue;
+      const char *path, *name;
+      bool q = go_types_qualified(ty, v[i]->file, v[i]->sub, &path, &name);
+      if (q && (strcmp(path, "golang.org/x/net/context/ctxhttp") == 0 ||
+                (k == 0 && strcmp(path, "net/http") == 0)))
+        return true;
+      if (k == 1 && !q && go_node_is(v[i]->sub, GO_NODE_SELECTOR_EXPRESSION)) {
+        const char *rt = go_types_type_of(ty, v[i]->file, go_node_child(v[i]->sub, GO_F_OPERAND));
+        if (rt && strcmp(rt, "*net/http.Request") == 0)
+          return true;
+      }
+    }
+  }
+  return false;
+}
+
+/* Is the DefaultClient selector s the receiver of a convenience method that takes no context
+ * (`http.DefaultClient.Get(url)`, Head, Post, PostForm)? */
+static bool contextless_method(const omen_file *f, const go_site *s) {
+  TSNode p = s->parent;
+  if (!go_node_is(p, GO_NODE_SELECTOR_EXPRESSION) || !go_node_is(go_ts_parent(p), GO_NODE_CALL_EXPRESSION))
+    return false;
+  TSNode m = go_node_child(p, GO_F_FIELD);
+  return go_ts_teq(f, m, "Get") || go_ts_teq(f, m, "Head") || go_ts_teq(f, m, "Post") ||
+         go_ts_teq(f, m, "PostForm");
+}
+
+/* Is the DefaultClient selector s an argument of a call that also receives a context.Context
+ * (`authutil.FetchToken(ctx, http.DefaultClient, ...)`)? The callee can bound the request with it. */
+static bool passed_with_context(const go_types *ty, const go_site *s) {
+  if (!go_ts_type_is(s->parent, "argument_list"))
+    return false;
+  uint32_t n = go_ts_nnamed(s->parent);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode a = go_ts_nth(s->parent, i);
+    const char *t = ts_node_eq(a, s->node) ? NULL : go_types_type_of(ty, s->file, a);
+    if (t && strcmp(t, "context.Context") == 0)
+      return true;
+  }
+  return false;
+}
+
 /* ---------- the fix ---------- */
 
 static void add_literal_fix(omen_pass *pass, const go_types *ty, const go_site *lit, const omen_file *f,
@@ -119,6 +228,7 @@ static omen_status run(omen_pass *pass, void **result) {
   if (!ins || !ty || !imports_net_http(ty, ins->nfiles))
     return OMEN_OK;
   bool default_ok = package_sets_default_timeout(ins, ty);
+  bool with_contexts = package_uses_request_contexts(ins, ty);
 
   /* http.Get and friends use the default client */
   static const char *const verbs[] = {"Get", "Head", "Post", "PostForm", NULL};
@@ -146,7 +256,8 @@ static omen_status run(omen_pass *pass, void **result) {
   for (size_t i = 0; i < nsel; i++) {
     const go_site *s = sels[i];
     const omen_file *f = go_inspect_file(ins, s)->file;
-    if (go_fix_in_test_code(pass, ins, ty, s) || !is_default_client(ty, s))
+    if (go_fix_in_test_code(pass, ins, ty, s) || !is_default_client(ty, s) ||
+        (with_contexts && !contextless_method(f, s)) || passed_with_context(ty, s))
       continue;
     omen_pass_report(
         pass, &rule_http_no_timeout, f, ts_node_start_byte(s->node), ts_node_end_byte(s->node),
@@ -169,7 +280,10 @@ static omen_status run(omen_pass *pass, void **result) {
     const omen_file *f = go_inspect_file(ins, s)->file;
     TSNode body = go_node_child(s->node, GO_F_BODY);
     if (ts_node_is_null(body) || go_fix_literal_sets(f, body, timeout) ||
-        go_fix_field_assigned_later(pass, ins, s, timeout))
+        go_fix_field_assigned_later(pass, ins, s, timeout) || with_contexts)
+      continue;
+    TSNode tr = keyed_value(f, body, "Transport");
+    if (!ts_node_is_null(tr) && !default_transport(ty, s->file, f, tr, 0))
       continue;
     TSNode at = s->addr ? s->parent : s->node;
     omen_diag *d =

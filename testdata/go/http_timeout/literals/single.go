@@ -2,6 +2,6 @@ package literals
 
 import "net/http"
 
-func newSingle(tr http.RoundTripper) http.Client {
-	return http.Client{Transport: tr} // want "http.Client literal has no Timeout"
+func newSingle(jar http.CookieJar) http.Client {
+	return http.Client{Jar: jar} // want "http.Client literal has no Timeout"
 }
