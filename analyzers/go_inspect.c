@@ -149,6 +149,9 @@ _Static_assert(GO_NODE_NKINDS <= 256, "go_node must fit the uint8_t table");
  * literals: nothing inside them is a site). Built once, read-only afterwards. */
 static uint8_t sym_kind[MAX_SYMBOLS];
 static bool sym_leaf[MAX_SYMBOLS];
+/* types other than arrays: their subtrees hold no site and no name of a local in scope anywhere
+ * (parameter names of a function type are not), so the walk does not enter them */
+static bool sym_type[MAX_SYMBOLS];
 static uint32_t nsyms;
 static TSFieldId field_ids[GO_F_NFIELDS];
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
@@ -169,6 +172,24 @@ static void init_tables(void) {
       }
     }
     TSSymbolType ty = ts_language_symbol_type(lang, (TSSymbol)s);
+    switch (sym_kind[s]) {
+    case GO_NODE_CHANNEL_TYPE:
+    case GO_NODE_FUNCTION_TYPE:
+    case GO_NODE_GENERIC_TYPE:
+    case GO_NODE_IMPLICIT_LENGTH_ARRAY_TYPE:
+    case GO_NODE_INTERFACE_TYPE:
+    case GO_NODE_MAP_TYPE:
+    case GO_NODE_PARENTHESIZED_TYPE:
+    case GO_NODE_POINTER_TYPE:
+    case GO_NODE_QUALIFIED_TYPE:
+    case GO_NODE_SLICE_TYPE:
+    case GO_NODE_STRUCT_TYPE:
+    case GO_NODE_TYPE_ARGUMENTS:
+      sym_type[s] = true;
+      break;
+    default:
+      break;
+    }
     switch (sym_kind[s]) {
     case GO_NODE_IDENTIFIER:
     case GO_NODE_FIELD_IDENTIFIER:
@@ -746,6 +767,8 @@ static bool visited(go_node k) {
   case GO_NODE_SEND_STATEMENT:
   case GO_NODE_UNARY_EXPRESSION:
   case GO_NODE_SELECT_STATEMENT:
+  case GO_NODE_INDEX_EXPRESSION:
+  case GO_NODE_FOR_STATEMENT:
     return true;
   default:
     return false;
@@ -875,7 +898,7 @@ static omen_status walk_file(walker *w, TSNode root) {
       if (st != OMEN_OK)
         break;
     }
-    if (!leaf && ts_tree_cursor_goto_first_child(&c)) {
+    if (!leaf && !(sym < nsyms && sym_type[sym]) && ts_tree_cursor_goto_first_child(&c)) {
       depth++;
       continue;
     }
