@@ -197,6 +197,7 @@ typedef struct builder {
    * variable is typed once, not at every method call on it */
   type_slot *types;
   size_t ntypes, tcap;
+  const go_site *fn; /* the innermost function of the call site being resolved; NULL at top level */
 } builder;
 
 static int cmp_str(const void *a, const void *b) {
@@ -246,6 +247,8 @@ static TSNode declared_value(TSNode decl, TSNode name) {
   return null_node();
 }
 
+TSNode go_context_declared_value(TSNode decl, TSNode name) { return declared_value(decl, name); }
+
 /* A package type name from a canonical type: "*T" -> "T"; NULL for other packages and unnamed types. */
 static const char *local_type_name(const char *ty) {
   bool ptr;
@@ -285,10 +288,68 @@ static type_slot *find_slot(const builder *b, uint64_t key) {
   return &b->types[i];
 }
 
+/* The type of identifier id when it names a receiver, parameter or result of function fn that fn
+ * declares nowhere else (go_inspect_func_declares): then every use in fn's own body is that one, and
+ * no scope walk is needed. Returns false when that does not hold; *ty may be NULL (unknown type). */
+static bool param_type(const go_context *c, const go_site *fn, uint32_t file, TSNode id, const char **ty) {
+  char buf[128];
+  const char *name = text_buf(c, file, id, buf, sizeof buf);
+  if (!fn || !name || go_inspect_func_declares(c->ins, fn, name) != 1)
+    return false;
+  static const go_fid lists[] = {GO_F_RECEIVER, GO_F_PARAMETERS, GO_F_RESULT};
+  for (size_t k = 0; k < sizeof lists / sizeof *lists; k++) {
+    TSNode pl = go_node_child(fn->node, lists[k]);
+    if (!type_is("parameter_list", pl))
+      continue;
+    uint32_t np = nnamed(pl);
+    for (uint32_t i = 0; i < np; i++) {
+      TSNode pd = nth(pl, i);
+      if (!go_node_is(pd, GO_NODE_PARAMETER_DECLARATION))
+        continue; /* a variadic parameter is typed []T: leave it to the full lookup */
+      uint32_t nc = nnamed(pd);
+      for (uint32_t j = 0; j < nc; j++) {
+        TSNode nm = nth(pd, j);
+        if (go_node_is(nm, GO_NODE_IDENTIFIER) && text_eq(c, file, nm, name)) {
+          *ty = go_types_canonical(c->types, file, go_node_child(pd, GO_F_TYPE));
+          return true;
+        }
+      }
+    }
+  }
+  return false;
+}
+
+/* param_type extended through field selections: `s.conn` where s is such a parameter of a package
+ * struct type and conn a field declared in that struct (not promoted). False when that does not
+ * hold. */
+static bool fast_type(const go_context *c, const go_site *fn, uint32_t file, TSNode op, const char **ty, int depth) {
+  op = unparen(op);
+  go_node k = go_node_kind(op);
+  if (k == GO_NODE_IDENTIFIER)
+    return param_type(c, fn, file, op, ty);
+  if (k != GO_NODE_SELECTOR_EXPRESSION || depth >= MAX_DEPTH)
+    return false;
+  const char *xt;
+  if (!fast_type(c, fn, file, go_node_child(op, GO_F_OPERAND), &xt, depth + 1) || !xt)
+    return false;
+  const char *name = local_type_name(xt);
+  const go_struct *st = name ? go_types_struct(c->types, name) : NULL;
+  char buf[128];
+  const char *fname = text_buf(c, file, go_node_child(op, GO_F_FIELD), buf, sizeof buf);
+  const go_field *fd = st && fname ? go_types_field(st, fname) : NULL;
+  if (!fd)
+    return false;
+  *ty = fd->type;
+  return true;
+}
+
 /* go_types_type_of(op), remembered per local variable when b is set. A type-switch variable is not
  * remembered: its type depends on the case the use is in. */
 static const char *operand_type(const go_context *c, builder *b, uint32_t file, TSNode op) {
   const go_types *t = c->types;
+  const char *pty;
+  if (b && fast_type(c, b->fn, file, op, &pty, 0))
+    return pty;
   go_binding bd;
   if (!b || !go_node_is(unparen(op), GO_NODE_IDENTIFIER) ||
       go_types_lookup_ident(t, file, unparen(op), &bd) != GO_BIND_LOCAL || ts_node_is_null(bd.name) ||
@@ -333,6 +394,17 @@ static bool may_be_import(const go_context *c, uint32_t file, TSNode e) {
   return false;
 }
 
+/* Does fn (a GO_SITE_FUNC site) or a function enclosing it declare name, or might it (unknown)? */
+static bool declared_in_chain(const go_context *c, const go_site *fn, const char *name) {
+  const go_inspect *ins = c->ins;
+  for (int depth = 0; fn; depth++) {
+    if (depth > 64 || go_inspect_func_declares(ins, fn, name) != 0)
+      return true; /* declared, or unknown (SIZE_MAX) */
+    fn = go_inspect_func_of(ins, fn);
+  }
+  return false;
+}
+
 /* The function (index) an expression in callee or value position denotes: a func literal, a package
  * function, a local bound to a func literal, or a method value of a package type; -1 otherwise. */
 static int32_t resolve_func(const go_context *c, builder *b, uint32_t file, TSNode e, int depth) {
@@ -345,8 +417,14 @@ static int32_t resolve_func(const go_context *c, builder *b, uint32_t file, TSNo
     return func_index(c, file, e);
   if (k == GO_NODE_IDENTIFIER) {
     char buf[128];
-    if (b && !has_func_name(b, text_buf(c, file, e, buf, sizeof buf)))
+    const char *name = text_buf(c, file, e, buf, sizeof buf);
+    if (b && !has_func_name(b, name))
       return -1; /* neither a package function nor a name bound to a literal: skip the scope lookup */
+    if (b && b->fn && name && !declared_in_chain(c, b->fn, name)) {
+      /* no enclosing function declares it: the package's own (imports are not callable) */
+      const go_decl *d = go_types_decl(t, name);
+      return d && d->kind == GO_DECL_FUNC ? func_index(c, d->file, d->spec) : -1;
+    }
     go_binding bd;
     switch (go_types_lookup_ident(t, file, e, &bd)) {
     case GO_BIND_PACKAGE:
@@ -456,6 +534,7 @@ static bool build_calls(builder *b) {
   for (size_t i = 0; i < ins->nsites[GO_SITE_CALL]; i++) {
     const go_site *s = &ins->sites[GO_SITE_CALL][i];
     int32_t caller = s->func_index;
+    b->fn = caller >= 0 ? &ins->sites[GO_SITE_FUNC][caller] : NULL;
     bool go = go_node_is(s->parent, GO_NODE_GO_STATEMENT);
     int32_t callee = resolve_func(c, b, s->file, s->sub, 0);
     if (callee >= 0) {

@@ -301,7 +301,19 @@ typedef struct walker {
   const char **locals;
   size_t nlocals, caplocals; /* caplocals: a power of two */
   bool locals_unknown;       /* a tree with errors, or out of room: every name may be local */
+  /* the same names with the function (index into v[GO_SITE_FUNC]) whose scope they are declared in */
+  struct fdecl {
+    int32_t func;
+    const char *name;
+  } *fdecls;
+  size_t nfdecls, capfdecls;
 } walker;
+
+/* Per function: the names it declares (with repeats), sorted. */
+struct go_inspect_names {
+  const char **v;
+  uint32_t n;
+};
 
 static TSNode unparen(TSNode n) {
   while (kind_of(n) == GO_NODE_PARENTHESIZED_EXPRESSION && ts_node_named_child_count(n) == 1)
@@ -823,6 +835,19 @@ static omen_status note_local(walker *w, TSNode n, go_node k, uint32_t depth) {
   const char *name = text_of(w, n);
   if (!name)
     return OMEN_ENOMEM;
+  if (w->nf) {
+    if (w->nfdecls == w->capfdecls) {
+      size_t cap = w->capfdecls ? w->capfdecls * 2 : 256;
+      struct fdecl *nv = cap <= GO_INSPECT_MAX_SITES ? realloc(w->fdecls, cap * sizeof *nv) : NULL;
+      if (!nv) {
+        w->locals_unknown = true;
+        return OMEN_OK;
+      }
+      w->fdecls = nv;
+      w->capfdecls = cap;
+    }
+    w->fdecls[w->nfdecls++] = (struct fdecl){w->fidx[w->nf - 1], name};
+  }
   if (w->nlocals * 2 >= w->caplocals) {
     if (w->caplocals >= INTERN_MAX_SLOTS) {
       w->locals_unknown = true;
@@ -1026,6 +1051,27 @@ bool go_inspect_maybe_local(const go_inspect *r, const char *name) {
   return false;
 }
 
+size_t go_inspect_func_declares(const go_inspect *r, const go_site *fn, const char *name) {
+  if (!r || !fn || !name || !r->fnames || fn->kind != GO_SITE_FUNC || r->nsites[GO_SITE_FUNC] == 0)
+    return SIZE_MAX;
+  size_t i = (size_t)(fn - r->sites[GO_SITE_FUNC]);
+  if (i >= r->nsites[GO_SITE_FUNC])
+    return SIZE_MAX;
+  const struct go_inspect_names *fnm = &r->fnames[i];
+  size_t lo = 0, hi = fnm->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (strcmp(fnm->v[mid], name) < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  size_t n = 0;
+  while (lo + n < fnm->n && strcmp(fnm->v[lo + n], name) == 0)
+    n++;
+  return n;
+}
+
 const go_site *go_inspect_func_of(const go_inspect *r, const go_site *s) {
   if (!r || !s || s->func_index < 0 || (size_t)s->func_index >= r->nsites[GO_SITE_FUNC])
     return NULL;
@@ -1072,6 +1118,7 @@ static void walker_free(walker *w) {
   free(w->tab);
   free(w->tops);
   free(w->locals);
+  free(w->fdecls);
 }
 
 /* What the walk of one file found: its sites (file index 0, func_index within the file), its
@@ -1086,7 +1133,42 @@ typedef struct file_scan {
   size_t nlocals;
   bool locals_unknown;
   bool truncated;
+  struct go_inspect_names *fnames; /* parallel to sites[GO_SITE_FUNC]; NULL when locals_unknown */
 } file_scan;
+
+static int cmp_cstr(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The walk's (function, name) pairs as sorted name lists per function. */
+static bool build_fnames(omen_arena *a, const walker *w, file_scan *fs) {
+  size_t nf = fs->nsites[GO_SITE_FUNC];
+  if (nf == 0)
+    return true;
+  struct go_inspect_names *fn = omen_arena_alloc(a, nf * sizeof *fn);
+  const char **all = omen_arena_alloc(a, (w->nfdecls ? w->nfdecls : 1) * sizeof *all);
+  if (!fn || !all)
+    return false;
+  for (size_t i = 0; i < w->nfdecls; i++)
+    if (w->fdecls[i].func >= 0 && (size_t)w->fdecls[i].func < nf)
+      fn[w->fdecls[i].func].n++;
+  size_t off = 0;
+  for (size_t f = 0; f < nf; f++) {
+    fn[f].v = all + off;
+    off += fn[f].n;
+    fn[f].n = 0;
+  }
+  for (size_t i = 0; i < w->nfdecls; i++) {
+    int32_t f = w->fdecls[i].func;
+    if (f >= 0 && (size_t)f < nf)
+      fn[f].v[fn[f].n++] = w->fdecls[i].name;
+  }
+  for (size_t f = 0; f < nf; f++)
+    if (fn[f].n > 1)
+      qsort(fn[f].v, fn[f].n, sizeof *fn[f].v, cmp_cstr);
+  fs->fnames = fn;
+  return true;
+}
 
 /* Walks one file into a file_scan allocated in a. NULL when out of memory. */
 static file_scan *scan_file(omen_arena *a, const omen_go_file *g) {
@@ -1124,7 +1206,6 @@ static file_scan *scan_file(omen_arena *a, const omen_go_file *g) {
       memcpy(fs->tops, w.tops, w.ntops * sizeof *fs->tops);
     fs->ntops = w.ntops;
   }
-  fs->locals_unknown = w.locals_unknown;
   if (st == OMEN_OK && !w.locals_unknown && w.nlocals) {
     fs->locals = omen_arena_alloc(a, w.nlocals * sizeof *fs->locals);
     if (!fs->locals)
@@ -1133,6 +1214,9 @@ static file_scan *scan_file(omen_arena *a, const omen_go_file *g) {
       if (w.locals[i])
         fs->locals[fs->nlocals++] = w.locals[i];
   }
+  fs->locals_unknown = w.locals_unknown;
+  if (st == OMEN_OK && !w.locals_unknown && !trunc.truncated && !build_fnames(a, &w, fs))
+    st = OMEN_ENOMEM;
   fs->truncated = trunc.truncated;
   walker_free(&w);
   return st == OMEN_OK ? fs : NULL;
@@ -1220,6 +1304,12 @@ static omen_status run(omen_pass *pass, void **result) {
   }
   if (ntops && !(r->tops = omen_arena_alloc(a, ntops * sizeof *r->tops)))
     return OMEN_ENOMEM;
+  bool names_known = !r->truncated;
+  for (size_t i = 0; i < nf && names_known; i++)
+    names_known = fs[i]->fnames || fs[i]->nsites[GO_SITE_FUNC] == 0;
+  if (names_known && total[GO_SITE_FUNC] &&
+      !(r->fnames = omen_arena_alloc(a, total[GO_SITE_FUNC] * sizeof *r->fnames)))
+    return OMEN_ENOMEM;
   for (size_t i = 0; i < nf; i++) {
     size_t fbase = r->nsites[GO_SITE_FUNC]; /* functions of earlier files; kind FUNC is copied first */
     for (int k = 0; k < GO_SITE_NKINDS; k++) {
@@ -1236,6 +1326,9 @@ static omen_status run(omen_pass *pass, void **result) {
         }
       }
     }
+    if (r->fnames)
+      for (size_t m = 0; m < fs[i]->nsites[GO_SITE_FUNC]; m++)
+        r->fnames[fbase + m] = fs[i]->fnames[m];
     for (size_t m = 0; m < fs[i]->ntops; m++) {
       r->tops[r->ntops] = fs[i]->tops[m];
       r->tops[r->ntops++].file = (uint32_t)i;

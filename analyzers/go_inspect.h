@@ -253,9 +253,20 @@ typedef struct go_inspect {
   go_top *tops;
   size_t ntops;
   bool truncated; /* a kind reached GO_INSPECT_MAX_SITES; later sites (or tops) of that kind are missing */
+  /* private: per GO_SITE_FUNC site, the names it declares (see go_inspect_func_declares); NULL when
+   * unknown */
+  struct go_inspect_names *fnames;
   /* private: per kind, site pointers sorted by text and by name, built on first lookup */
   struct go_inspect_index *index;
 } go_inspect;
+
+/* How many times function fn (a GO_SITE_FUNC site) declares `name` in its own scope: its receiver,
+ * parameters and results, and everything its body declares (`:=`, var, const and type specs, range
+ * and type-switch variables, receive statements), but not what nested func literals declare. Counted
+ * generously (a spec's type name counts too). SIZE_MAX when not known (syntax errors). When it is 1
+ * and fn has a parameter or receiver of that name, every use of the name in fn's own body (outside
+ * nested literals that declare it) refers to that parameter. */
+size_t go_inspect_func_declares(const go_inspect *r, const go_site *fn, const char *name);
 
 /* Sites of kind k whose text equals text (lookup_name: whose name equals name). Returns how many;
  * *out gets an array of that many site pointers (in walk order), owned by the result. Kinds with
