@@ -12,6 +12,7 @@ extern const omen_analyzer omen_go_context;      /* base: concurrency context, h
 extern const omen_analyzer omen_go_http_timeout; /* missing-timeout/http-no-timeout */
 extern const omen_analyzer omen_go_timeouts;     /* missing-timeout: sql, requests, servers, dials, contexts */
 extern const omen_analyzer omen_go_resource_leak; /* resource-leak: rows, bodies, cancel functions */
+extern const omen_analyzer omen_go_unbounded_stream; /* unbounded-stream: request bodies, gRPC streams, receive loops, goroutines per item */
 
 /* C/C++ */
 extern const omen_analyzer omen_c_inspect;     /* base: one walk, functions and calls */

@@ -10,6 +10,7 @@ const omen_analyzer *const omen_registry[] = {
     &omen_go_http_timeout,
     &omen_go_timeouts,
     &omen_go_resource_leak,
+    &omen_go_unbounded_stream,
     /* C/C++ */
     &omen_c_inspect,
     &omen_c_thread_join,
