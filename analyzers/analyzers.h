@@ -13,6 +13,8 @@ extern const omen_analyzer omen_go_http_timeout; /* missing-timeout/http-no-time
 extern const omen_analyzer omen_go_timeouts;     /* missing-timeout: sql, requests, servers, dials, contexts */
 extern const omen_analyzer omen_go_resource_leak; /* resource-leak: rows, bodies, cancel functions */
 extern const omen_analyzer omen_go_unbounded_stream; /* unbounded-stream: request bodies, gRPC streams, receive loops, goroutines per item */
+extern const omen_analyzer omen_go_summary; /* base: function summaries: blocking, channels, closes, contexts watched */
+extern const omen_analyzer omen_go_goroutine_leak; /* thread-leak: goroutines that block or loop forever */
 
 /* C/C++ */
 extern const omen_analyzer omen_c_inspect;     /* base: one walk, functions and calls */

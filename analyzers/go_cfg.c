@@ -728,7 +728,8 @@ static void follow(search *S, const go_cfg_block *b, uint32_t to, uint8_t state)
   push_item(S, to, 0, state);
 }
 
-static void run_search(search *S, go_cfg_pos from) {
+/* Searches from node `index` of `block` (that node is passed to the node callback). */
+static void run_search(search *S, uint32_t block, uint32_t index) {
   const go_cfg_fn *fn = S->fn;
   const go_cfg_query *q = S->q;
   S->seen = calloc((size_t)fn->nblocks * GO_CFG_MAX_STATE, 1);
@@ -736,7 +737,7 @@ static void run_search(search *S, go_cfg_pos from) {
     S->failed = true;
     return;
   }
-  push_item(S, from.block, from.index + 1, 0);
+  push_item(S, block, index, 0);
   while (S->n && !S->failed && !S->reached) {
     item it = S->stack[--S->n];
     const go_cfg_block *b = &fn->blocks[it.block];
@@ -786,15 +787,14 @@ static bool valid_pos(const go_cfg_fn *fn, go_cfg_pos p) {
   return fn && p.block < fn->nblocks && p.index < fn->blocks[p.block].nnodes;
 }
 
-size_t go_cfg_exits(const go_cfg_fn *fn, go_cfg_pos from, const go_cfg_query *q, go_cfg_exit *out,
-                    size_t cap) {
-  if (!valid_pos(fn, from))
-    return 0;
+/* The exits of a search from node `index` of `block` (passed to the callbacks), in source order. */
+static size_t exits_from(const go_cfg_fn *fn, uint32_t block, uint32_t index, const go_cfg_query *q,
+                         go_cfg_exit *out, size_t cap) {
   search S;
   memset(&S, 0, sizeof S);
   S.fn = fn;
   S.q = q;
-  run_search(&S, from);
+  run_search(&S, block, index);
   size_t n = S.failed ? 0 : S.nexits;
   if (n > 1)
     qsort(S.exits, n, sizeof *S.exits, cmp_exit);
@@ -802,6 +802,19 @@ size_t go_cfg_exits(const go_cfg_fn *fn, go_cfg_pos from, const go_cfg_query *q,
     out[i] = S.exits[i];
   search_free(&S);
   return n;
+}
+
+size_t go_cfg_exits(const go_cfg_fn *fn, go_cfg_pos from, const go_cfg_query *q, go_cfg_exit *out,
+                    size_t cap) {
+  if (!valid_pos(fn, from))
+    return 0;
+  return exits_from(fn, from.block, from.index + 1, q, out, cap);
+}
+
+size_t go_cfg_entry_exits(const go_cfg_fn *fn, const go_cfg_query *q, go_cfg_exit *out, size_t cap) {
+  if (!fn || fn->nblocks <= GO_CFG_ENTRY)
+    return 0;
+  return exits_from(fn, GO_CFG_ENTRY, 0, q, out, cap);
 }
 
 bool go_cfg_path_to_exit(const go_cfg_fn *fn, go_cfg_pos from, const go_cfg_query *q, go_cfg_exit *witness) {
@@ -821,7 +834,7 @@ bool go_cfg_reaches(const go_cfg_fn *fn, go_cfg_pos from, go_cfg_pos to, const g
   S.q = q;
   S.want_pos = true;
   S.to = to;
-  run_search(&S, from);
+  run_search(&S, from.block, from.index + 1);
   bool r = S.reached && !S.failed;
   search_free(&S);
   return r;
@@ -1054,3 +1067,29 @@ const omen_analyzer omen_go_cfg = {
     .requires = (const omen_analyzer *const[]){&omen_go_inspect, NULL},
     .run = run,
 };
+
+/* ---------- node sets ---------- */
+
+void go_cfg_nodeset_add(go_cfg_nodeset *s, const go_cfg_fn *fn, TSNode n) {
+  go_cfg_pos pos;
+  if (!s || !fn || !go_cfg_find(fn, n, &pos))
+    return;
+  TSNode x = go_cfg_node_at(fn, pos);
+  for (size_t i = 0; i < s->n; i++)
+    if (ts_node_eq(s->v[i], x))
+      return;
+  if (s->n == GO_CFG_MAX_NODESET) {
+    s->overflow = true;
+    return;
+  }
+  s->v[s->n++] = x;
+}
+
+bool go_cfg_nodeset_has(void *s, TSNode node, uint8_t *state) {
+  (void)state;
+  const go_cfg_nodeset *set = s;
+  for (size_t i = 0; set && i < set->n; i++)
+    if (ts_node_eq(set->v[i], node))
+      return true;
+  return false;
+}

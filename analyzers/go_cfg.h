@@ -156,6 +156,10 @@ typedef struct go_cfg_exit {
 size_t go_cfg_exits(const go_cfg_fn *fn, go_cfg_pos from, const go_cfg_query *q, go_cfg_exit *out,
                     size_t cap);
 
+/* go_cfg_exits from the function's entry: the first node of the body goes to the node callback too
+ * ("does every path through the function pass a covering node?"). */
+size_t go_cfg_entry_exits(const go_cfg_fn *fn, const go_cfg_query *q, go_cfg_exit *out, size_t cap);
+
 /* Is there a path from `from` to an exit that no covering node or pruned edge ends? If so and
  * witness is not NULL, it gets the first such exit in source order. The question the lock-set
  * analyzers ask ("a return between Lock and Unlock without the Unlock") is
@@ -192,6 +196,20 @@ omen_status go_cfg_forward(omen_arena *a, const go_cfg_fn *fn, const go_cfg_flow
 
 /* Is call (a call_expression) one of the calls that do not return normally (see above)? */
 bool go_cfg_is_noreturn_call(const omen_file *f, TSNode call);
+
+/* A set of CFG nodes of one function: the nodes that cover paths in a query (an Unlock, a Close...).
+ * Small and fixed: adding past GO_CFG_MAX_NODESET sets overflow (callers that must not guess stay quiet). */
+enum { GO_CFG_MAX_NODESET = 256 };
+typedef struct go_cfg_nodeset {
+  TSNode v[GO_CFG_MAX_NODESET];
+  size_t n;
+  bool overflow;
+} go_cfg_nodeset;
+/* Adds the CFG node of fn that contains n (nothing when none does; each node once). */
+void go_cfg_nodeset_add(go_cfg_nodeset *s, const go_cfg_fn *fn, TSNode n);
+/* Is node in s? Its signature is go_cfg_node_fn's (ctx: the set; state unused), so a set serves as the
+ * node callback of a query: `(go_cfg_query){.node = go_cfg_nodeset_has, .ctx = &set}`. */
+bool go_cfg_nodeset_has(void *s, TSNode node, uint8_t *state);
 
 /* A readable dump of fn into buf (truncated to cap, always NUL-terminated): one line per block,
  * "b3 if.then [x := f() | x > 0] -> b4 b5" with node texts shortened. Returns the full length. */

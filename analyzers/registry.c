@@ -11,6 +11,8 @@ const omen_analyzer *const omen_registry[] = {
     &omen_go_timeouts,
     &omen_go_resource_leak,
     &omen_go_unbounded_stream,
+    &omen_go_summary,
+    &omen_go_goroutine_leak,
     /* C/C++ */
     &omen_c_inspect,
     &omen_c_thread_join,
