@@ -15,6 +15,8 @@ extern const omen_analyzer omen_go_resource_leak; /* resource-leak: rows, bodies
 extern const omen_analyzer omen_go_unbounded_stream; /* unbounded-stream: request bodies, gRPC streams, receive loops, goroutines per item */
 extern const omen_analyzer omen_go_summary; /* base: function summaries: blocking, channels, closes, contexts watched */
 extern const omen_analyzer omen_go_goroutine_leak; /* thread-leak: goroutines that block or loop forever */
+extern const omen_analyzer omen_go_locks; /* base: lock sets and the mutexes each function acquires */
+extern const omen_analyzer omen_go_deadlock; /* deadlock: double locks, returns without unlock, blocking under a lock, lock order */
 
 /* C/C++ */
 extern const omen_analyzer omen_c_inspect;     /* base: one walk, functions and calls */

@@ -13,6 +13,8 @@ const omen_analyzer *const omen_registry[] = {
     &omen_go_unbounded_stream,
     &omen_go_summary,
     &omen_go_goroutine_leak,
+    &omen_go_locks,
+    &omen_go_deadlock,
     /* C/C++ */
     &omen_c_inspect,
     &omen_c_thread_join,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "gounit.h"
 #include "go_context.h"
 #include "go_inspect.h"
 #include "go_summary.h"
@@ -161,86 +162,34 @@ static const char *src = "package p\n"
                          "\t}\n"
                          "}\n";
 
-/* ---- a unit built by hand: the base analyzers run directly, results read from the unit ---- */
+/* ---- a unit built by hand (tests/gounit.h), with the results these tests read ---- */
 
-typedef struct gounit {
-  omen_unit u;
-  omen_file *f;
-  TSParser *parser;
-  TSTree *tree;
+typedef struct sunit {
+  gounit base;
   const go_inspect *ins;
   const go_context *ctx;
   go_summary *sum;
-} gounit;
+} sunit;
 
 static const omen_analyzer *const order[] = {&omen_go_inspect, &omen_go_types, &omen_go_context,
                                              &omen_go_summary};
-enum { NORDER = sizeof order / sizeof *order };
 
-static bool gounit_open(gounit *g, const char *path, const char *text) {
+static bool sunit_open(sunit *g, const char *path, const char *text) {
   memset(g, 0, sizeof *g);
-  g->f = omen_file_new(path, text, strlen(text));
-  g->parser = ts_parser_new();
-  if (!g->f || !g->parser || !ts_parser_set_language(g->parser, omen_go_language()))
+  if (!gounit_open(&g->base, path, text, order, sizeof order / sizeof *order))
     return false;
-  g->tree = ts_parser_parse_string(g->parser, NULL, g->f->text, g->f->len);
-  if (!g->tree)
-    return false;
-  omen_unit *u = &g->u;
-  u->lang = OMEN_LANG_GO;
-  u->arena = omen_arena_new();
-  u->dir = ".";
-  u->pkg = "p";
-  u->gofiles = calloc(1, sizeof *u->gofiles);
-  u->bad = calloc(1, sizeof *u->bad);
-  u->nbad = calloc(1, sizeof *u->nbad);
-  if (!u->arena || !u->gofiles || !u->bad || !u->nbad)
-    return false;
-  u->gofiles[0] = (omen_go_file){g->f, g->tree, ts_tree_root_node(g->tree)};
-  u->ngofiles = 1;
-  u->order = order;
-  u->norder = NORDER;
-  bool enabled[NORDER];
-  for (size_t i = 0; i < NORDER; i++)
-    enabled[i] = true;
-  if (omen_unit_run(u, enabled) != OMEN_OK)
-    return false;
-  g->ins = u->results[0];
-  g->ctx = u->results[2];
-  g->sum = u->results[3];
+  g->ins = gounit_result(&g->base, &omen_go_inspect);
+  g->ctx = gounit_result(&g->base, &omen_go_context);
+  g->sum = gounit_result(&g->base, &omen_go_summary);
   return g->ins && g->ctx && g->sum;
 }
 
-static void gounit_close(gounit *g) {
-  for (size_t k = 0; k < g->u.ndiags; k++) {
-    omen_diag_clear(g->u.diags[k]);
-    free(g->u.diags[k]);
-  }
-  free(g->u.diags);
-  free(g->u.gofiles);
-  free(g->u.bad);
-  free(g->u.nbad);
-  omen_arena_free(g->u.arena);
-  if (g->tree)
-    ts_tree_delete(g->tree);
-  if (g->parser)
-    ts_parser_delete(g->parser);
-  omen_file_free(g->f);
-}
+static void sunit_close(sunit *g) { gounit_close(&g->base); }
 
 /* The smallest named node spanning the first occurrence of text. */
-static TSNode node_of(const gounit *g, const char *text) {
-  const char *at = strstr(g->f->text, text);
-  TSNode root = ts_tree_root_node(g->tree);
-  if (!at) {
-    fprintf(stderr, "marker not found: %s\n", text);
-    return ts_node_parent(root); /* null */
-  }
-  uint32_t s = (uint32_t)(at - g->f->text);
-  return ts_node_named_descendant_for_byte_range(root, s, s + (uint32_t)strlen(text));
-}
+static TSNode node_of(const sunit *g, const char *text) { return gounit_node(&g->base, text); }
 
-static const go_fsum *sum_of(const gounit *g, const char *name) {
+static const go_fsum *sum_of(const sunit *g, const char *name) {
   for (size_t i = 0; i < g->ins->nsites[GO_SITE_FUNC]; i++)
     if (strcmp(g->ins->sites[GO_SITE_FUNC][i].text, name) == 0)
       return go_summary_at(g->sum, (uint32_t)i);
@@ -255,7 +204,7 @@ static const char *kind_name(go_op_kind k) {
 
 /* "send:P0 close:P0+c" — kind, then P<param>, the key for fields and globals, or L for other locals;
  * flags: b blocking, c through a callee, k in a callback, d deferred, o ok-receive, l in a loop. */
-static const char *ops(const gounit *g, const char *fname) {
+static const char *ops(const sunit *g, const char *fname) {
   static char buf[1024];
   buf[0] = '\0';
   const go_fsum *s = sum_of(g, fname);
@@ -278,12 +227,12 @@ static const char *ops(const gounit *g, const char *fname) {
   return buf;
 }
 
-static go_block_kind block_of(const gounit *g, const char *fname) {
+static go_block_kind block_of(const sunit *g, const char *fname) {
   const go_fsum *s = sum_of(g, fname);
   return s ? s->block : GO_BLOCK_NONE;
 }
 
-static void test_ops(const gounit *g) {
+static void test_ops(const sunit *g) {
   CHECK_STR(ops(g, "Sender"), "send:P0+b");
   CHECK_STR(ops(g, "ViaCall"), "send:P0+b+c");
   CHECK_STR(ops(g, "Rec"), "close:P0");
@@ -303,7 +252,7 @@ static void test_ops(const gounit *g) {
   CHECK_STR(ops(g, "OkLoop"), "recv:P0+b+o+l");
 }
 
-static void test_blocks(const gounit *g) {
+static void test_blocks(const sunit *g) {
   CHECK(block_of(g, "Sender") == GO_BLOCK_SEND);
   CHECK(block_of(g, "ViaCall") == GO_BLOCK_SEND);
   CHECK(block_of(g, "Watching") == GO_BLOCK_NONE);
@@ -334,7 +283,7 @@ static void test_blocks(const gounit *g) {
         GO_BLOCK_NONE);
 }
 
-static void test_released(const gounit *g) {
+static void test_released(const sunit *g) {
   const go_fsum *s = sum_of(g, "Cancels");
   CHECK(s && s->releases == 3);
   s = sum_of(g, "Rec");
@@ -345,7 +294,7 @@ static void test_released(const gounit *g) {
 
 /* A goroutine literal's op on a captured variable has the spawner's key; a go statement's callee maps
  * parameters to the arguments. */
-static void test_identity(const gounit *g) {
+static void test_identity(const sunit *g) {
   const go_site *spawn_go = NULL, *worker_go = NULL;
   for (size_t i = 0; i < g->ins->nsites[GO_SITE_GO]; i++) {
     const go_site *s = &g->ins->sites[GO_SITE_GO][i];
@@ -391,10 +340,10 @@ static void test_identity(const gounit *g) {
   CHECK(si >= 0 && go_summary_sites(g->sum, GO_SITE_SEND, (uint32_t)si, &sites) == 0);
 }
 
-static void test_helpers(const gounit *g) {
-  CHECK(go_summary_is_quit_name(g->f, node_of(g, "s.quit")));
-  CHECK(!go_summary_is_quit_name(g->f, node_of(g, "s.jobs")));
-  CHECK(go_summary_is_done_chan(g->f, node_of(g, "ctx.Done()")));
+static void test_helpers(const sunit *g) {
+  CHECK(go_summary_is_quit_name(g->base.f, node_of(g, "s.quit")));
+  CHECK(!go_summary_is_quit_name(g->base.f, node_of(g, "s.jobs")));
+  CHECK(go_summary_is_done_chan(g->base.f, node_of(g, "ctx.Done()")));
   TSNode sel = node_of(g, "case <-ctx.Done():");
   while (!ts_node_is_null(sel) && strcmp(ts_node_type(sel), "select_statement") != 0)
     sel = ts_node_parent(sel);
@@ -414,32 +363,32 @@ static void test_truncated(void) {
   for (int i = 0; i < 70; i++)
     n += (size_t)snprintf(text + n, 64 * 1024 - n, "\tclose(c%d)\n", i);
   snprintf(text + n, 64 * 1024 - n, "}\n");
-  gounit g;
-  bool ok = gounit_open(&g, "many.go", text);
+  sunit g;
+  bool ok = sunit_open(&g, "many.go", text);
   CHECK(ok);
   if (ok) {
     const go_fsum *s = sum_of(&g, "Many");
     CHECK(s && s->nops == GO_SUMMARY_MAX_OPS && (s->flags & GO_SUM_TRUNCATED));
   }
-  gounit_close(&g);
+  sunit_close(&g);
   free(text);
 }
 
 /* Broken code: summaries are computed and marked unknown, nothing crashes. */
 static void test_broken(void) {
-  gounit g;
-  bool ok = gounit_open(&g, "broken.go", "package p\n\nfunc F(ch chan int) {\n\tch <- \n\tfor {\n}\n");
+  sunit g;
+  bool ok = sunit_open(&g, "broken.go", "package p\n\nfunc F(ch chan int) {\n\tch <- \n\tfor {\n}\n");
   CHECK(ok);
   if (ok) {
     const go_fsum *s = sum_of(&g, "F");
     CHECK(s && (s->flags & GO_SUM_UNKNOWN));
   }
-  gounit_close(&g);
+  sunit_close(&g);
 }
 
 int main(void) {
-  gounit g;
-  bool ok = gounit_open(&g, "sum.go", src);
+  sunit g;
+  bool ok = sunit_open(&g, "sum.go", src);
   CHECK(ok);
   if (ok) {
     test_ops(&g);
@@ -448,7 +397,7 @@ int main(void) {
     test_identity(&g);
     test_helpers(&g);
   }
-  gounit_close(&g);
+  sunit_close(&g);
   test_truncated();
   test_broken();
   return check_done();
