@@ -173,7 +173,7 @@ static bool contains(TSNode outer, TSNode n) {
 
 typedef enum res_kind { RES_ROWS = 0, RES_BODY, RES_CANCEL } res_kind;
 
-enum { MAX_COVERS = 256, MAX_EXITS = 4, ERR_REASSIGNED = 1 };
+enum { MAX_EXITS = 4, ERR_REASSIGNED = 1 };
 
 typedef struct acq {
   omen_pass *pass;
@@ -187,9 +187,7 @@ typedef struct acq {
   TSNode var, errv;  /* left-hand identifiers: the resource and the error (errv may be null) */
   go_binding vb, eb; /* their bindings (eb.kind NONE when no error variable) */
   const char *vname, *ename;
-  TSNode covers[MAX_COVERS]; /* CFG nodes that end a path */
-  size_t ncovers;
-  bool overflow;
+  go_cfg_nodeset covers; /* CFG nodes that end a path */
 } acq;
 
 /* Does identifier id (a use) refer to the variable declared by b? */
@@ -301,21 +299,6 @@ static bool use_covers(const acq *a, TSNode id) {
   return true; /* returned, passed, assigned, stored, sent, address taken... */
 }
 
-static void add_cover(acq *a, const go_cfg_fn *cfg, TSNode use) {
-  go_cfg_pos pos;
-  if (!go_cfg_find(cfg, use, &pos))
-    return;
-  TSNode n = go_cfg_node_at(cfg, pos);
-  for (size_t i = 0; i < a->ncovers; i++)
-    if (ts_node_eq(a->covers[i], n))
-      return;
-  if (a->ncovers == MAX_COVERS) {
-    a->overflow = true;
-    return;
-  }
-  a->covers[a->ncovers++] = n;
-}
-
 /* Finds every use of the variable in the function and records the CFG nodes that cover paths.
  * Identifiers that are struct-literal keys are field names, not uses. */
 static void collect_uses(acq *a, const go_cfg_fn *cfg) {
@@ -335,7 +318,7 @@ static void collect_uses(acq *a, const go_cfg_fn *cfg) {
                    go_node_is(ts_node_parent(p), GO_NODE_KEYED_ELEMENT) &&
                    ts_node_eq(go_node_child(ts_node_parent(p), GO_F_KEY), p);
         if (!key && same_var(a, n, &a->vb) && use_covers(a, n))
-          add_cover(a, cfg, n);
+          go_cfg_nodeset_add(&a->covers, cfg, n);
       }
     }
     if (!go_ts_cursor_next(&c, descend))
@@ -364,9 +347,8 @@ static bool assigns_err(const acq *a, TSNode n) {
 
 static bool node_cb(void *ctx, TSNode n, uint8_t *state) {
   acq *a = ctx;
-  for (size_t i = 0; i < a->ncovers; i++)
-    if (ts_node_eq(a->covers[i], n))
-      return true;
+  if (go_cfg_nodeset_has(&a->covers, n, state))
+    return true;
   if (!(*state & ERR_REASSIGNED) && assigns_err(a, n))
     *state |= ERR_REASSIGNED;
   return false;
@@ -912,7 +894,7 @@ static void check(acq *a, go_cfg *cfgs, const go_inspect *ins) {
   if (!cfg || cfg->incomplete || !go_cfg_find(cfg, a->call->node, &at))
     return;
   collect_uses(a, cfg);
-  if (a->overflow)
+  if (a->covers.overflow)
     return;
   go_cfg_query q = {.node = node_cb, .edge = edge_cb, .ctx = a};
   go_cfg_exit ex[MAX_EXITS];
