@@ -9,14 +9,15 @@ extern const omen_analyzer omen_go_inspect;      /* base: one walk, sites by kin
 extern const omen_analyzer omen_go_types;        /* base: package index and type-lite */
 extern const omen_analyzer omen_go_cfg;          /* base: control flow of each function */
 extern const omen_analyzer omen_go_context;      /* base: concurrency context, handlers, contexts in scope */
+extern const omen_analyzer omen_go_locks; /* base: lock sets and lock summaries */
+extern const omen_analyzer omen_go_summary; /* base: blocking, channel and WaitGroup summaries */
 extern const omen_analyzer omen_go_http_timeout; /* missing-timeout/http-no-timeout */
 extern const omen_analyzer omen_go_timeouts;     /* missing-timeout: sql, requests, servers, dials, contexts */
 extern const omen_analyzer omen_go_resource_leak; /* resource-leak: rows, bodies, cancel functions */
 extern const omen_analyzer omen_go_unbounded_stream; /* unbounded-stream: request bodies, gRPC streams, receive loops, goroutines per item */
-extern const omen_analyzer omen_go_summary; /* base: function summaries: blocking, channels, closes, contexts watched */
 extern const omen_analyzer omen_go_goroutine_leak; /* thread-leak: goroutines that block or loop forever */
-extern const omen_analyzer omen_go_locks; /* base: lock sets and the mutexes each function acquires */
 extern const omen_analyzer omen_go_deadlock; /* deadlock: double locks, returns without unlock, blocking under a lock, lock order */
+extern const omen_analyzer omen_go_map_race; /* map-race: maps shared between goroutines without their mutex */
 
 /* C/C++ */
 extern const omen_analyzer omen_c_inspect;     /* base: one walk, functions and calls */

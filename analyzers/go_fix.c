@@ -334,6 +334,29 @@ const char *go_fix_time_name(const go_types *ty, uint32_t fi, TSNode at, bool *n
 
 /* ---------- literals and the variables they are assigned to ---------- */
 
+TSNode go_fix_decl_value(TSNode decl, TSNode id) {
+  TSNode left, right;
+  if (go_node_is(decl, GO_NODE_SHORT_VAR_DECLARATION)) {
+    left = go_node_child(decl, GO_F_LEFT);
+    right = go_node_child(decl, GO_F_RIGHT);
+  } else if (go_node_is(decl, GO_NODE_VAR_SPEC)) {
+    left = decl;
+    right = go_node_child(decl, GO_F_VALUE);
+  } else {
+    return go_ts_null();
+  }
+  uint32_t idx = 0, n = go_ts_nnamed(left);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode c = go_ts_nth(left, i);
+    if (!go_node_is(c, GO_NODE_IDENTIFIER))
+      continue;
+    if (ts_node_start_byte(c) == ts_node_start_byte(id))
+      return go_ts_nnamed(right) == 1 && idx > 0 ? go_ts_null() : go_ts_nth(right, idx);
+    idx++;
+  }
+  return go_ts_null();
+}
+
 TSNode go_fix_assigned_name(TSNode value) {
   TSNode list = go_ts_parent(value);
   TSNode stmt = go_ts_parent(list);

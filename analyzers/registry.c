@@ -2,19 +2,21 @@
 #include "analyzers.h"
 
 const omen_analyzer *const omen_registry[] = {
-    /* Go */
+    /* Go: base analyzers */
     &omen_go_inspect,
     &omen_go_types,
     &omen_go_cfg,
     &omen_go_context,
+    &omen_go_locks,
+    &omen_go_summary,
+    /* Go: families */
     &omen_go_http_timeout,
     &omen_go_timeouts,
     &omen_go_resource_leak,
     &omen_go_unbounded_stream,
-    &omen_go_summary,
     &omen_go_goroutine_leak,
-    &omen_go_locks,
     &omen_go_deadlock,
+    &omen_go_map_race,
     /* C/C++ */
     &omen_c_inspect,
     &omen_c_thread_join,
