@@ -109,8 +109,12 @@ static int cmd_rules(int argc, char **argv) {
     return EXIT_TROUBLE;
   }
   if (!markdown) {
+    int w = 0; /* the widest id sets the column */
     for (size_t i = 0; i < n; i++)
-      printf("%-40s %-8s %s\n", all[i]->id, omen_severity_str(all[i]->severity), all[i]->summary);
+      if ((int)strlen(all[i]->id) > w)
+        w = (int)strlen(all[i]->id);
+    for (size_t i = 0; i < n; i++)
+      printf("%-*s  %-8s %s\n", w, all[i]->id, omen_severity_str(all[i]->severity), all[i]->summary);
     return EXIT_CLEAN;
   }
   printf("# omen rules\n\n"
