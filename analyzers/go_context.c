@@ -214,40 +214,7 @@ static bool has_func_name(const builder *b, const char *name) {
 
 /* The value expression that declared identifier `name` (a short_var_declaration or var_spec) binds;
  * null when the shapes do not line up one to one. */
-static TSNode declared_value(TSNode decl, TSNode name) {
-  TSNode left, right;
-  if (go_node_is(decl, GO_NODE_SHORT_VAR_DECLARATION)) {
-    left = go_node_child(decl, GO_F_LEFT);
-    right = go_node_child(decl, GO_F_RIGHT);
-  } else if (go_node_is(decl, GO_NODE_VAR_SPEC)) {
-    left = decl;
-    right = go_node_child(decl, GO_F_VALUE);
-  } else {
-    return null_node();
-  }
-  uint32_t idx = 0, k = 0, n = nnamed(left);
-  bool found = false;
-  for (uint32_t i = 0; i < n && !found; i++) {
-    TSNode ch = nth(left, i);
-    if (!go_node_is(ch, GO_NODE_IDENTIFIER))
-      continue;
-    if (ts_node_eq(ch, name)) {
-      idx = k;
-      found = true;
-    }
-    k++;
-  }
-  if (!found || ts_node_is_null(right))
-    return null_node();
-  uint32_t nv = nnamed(right);
-  if (nv == k)
-    return nth(right, idx);
-  if (nv == 1)
-    return nth(right, 0); /* a, b := f() */
-  return null_node();
-}
 
-TSNode go_context_declared_value(TSNode decl, TSNode name) { return declared_value(decl, name); }
 
 /* A package type name from a canonical type: "*T" -> "T"; NULL for other packages and unnamed types. */
 static const char *local_type_name(const char *ty) {
@@ -432,7 +399,7 @@ static int32_t resolve_func(const go_context *c, builder *b, uint32_t file, TSNo
         return func_index(c, bd.pkg->file, bd.pkg->spec);
       return -1;
     case GO_BIND_LOCAL: {
-      TSNode v = declared_value(bd.decl, bd.name);
+      TSNode v = go_fix_decl_value(bd.decl, bd.name, true);
       if (go_node_is(unparen(v), GO_NODE_FUNC_LITERAL))
         return func_index(c, file, unparen(v));
       return -1;
@@ -736,7 +703,7 @@ static go_ctx_origin ident_origin(const go_context *c, uint32_t file, TSNode id,
   go_node k = go_node_kind(b.decl);
   if (k == GO_NODE_PARAMETER_DECLARATION)
     return is_ctx_type(go_types_type_of(c->types, file, id)) ? GO_ORIGIN_PARAM : GO_ORIGIN_UNKNOWN;
-  TSNode v = declared_value(b.decl, b.name);
+  TSNode v = go_fix_decl_value(b.decl, b.name, true);
   if (ts_node_is_null(v))
     return GO_ORIGIN_UNKNOWN;
   return origin(c, file, v, deadline, depth + 1);
@@ -875,7 +842,7 @@ static bool var_ended_before(const go_context *c, uint32_t file, TSNode decl, TS
 static bool ctx_var(const go_context *c, uint32_t file, TSNode at, TSNode decl, TSNode id, go_ctx_ref *out) {
   if (!go_node_is(id, GO_NODE_IDENTIFIER) || text_eq(c, file, id, "_"))
     return false;
-  TSNode v = unparen(declared_value(decl, id));
+  TSNode v = unparen(go_fix_decl_value(decl, id, true));
   go_node vk = go_node_kind(v);
   /* cheap filter before type-lite: contexts come from calls or other variables */
   if (vk != GO_NODE_CALL_EXPRESSION && vk != GO_NODE_IDENTIFIER && vk != GO_NODE_SELECTOR_EXPRESSION)
@@ -1084,7 +1051,7 @@ static bool push_fname(builder *b, const char *name) {
 }
 
 /* The names resolve_func may resolve an identifier through: package functions, and every name of a
- * short_var_declaration or var_spec whose values include a func literal (what declared_value can
+ * short_var_declaration or var_spec whose values include a func literal (what go_fix_decl_value can
  * bind one to). */
 static bool func_names(builder *b) {
   const go_context *c = b->c;

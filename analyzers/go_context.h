@@ -159,8 +159,4 @@ go_ctx_origin go_context_origin(const go_context *c, uint32_t file, TSNode expr,
  * in "Server" (server side) or "Client" (client side), e.g. "example.com/pb.Greeter_ChatServer"? */
 bool go_context_is_grpc_stream(const char *ty, bool *server);
 
-/* The value expression declaring node decl (a short_var_declaration or var_spec) gives to its identifier
- * name: the matching right-hand expression, or the single call of `a, b := f()`; null when none. */
-TSNode go_context_declared_value(TSNode decl, TSNode name);
-
 #endif

@@ -334,7 +334,7 @@ const char *go_fix_time_name(const go_types *ty, uint32_t fi, TSNode at, bool *n
 
 /* ---------- literals and the variables they are assigned to ---------- */
 
-TSNode go_fix_decl_value(TSNode decl, TSNode id) {
+TSNode go_fix_decl_value(TSNode decl, TSNode id, bool shared_call) {
   TSNode left, right;
   if (go_node_is(decl, GO_NODE_SHORT_VAR_DECLARATION)) {
     left = go_node_child(decl, GO_F_LEFT);
@@ -345,15 +345,25 @@ TSNode go_fix_decl_value(TSNode decl, TSNode id) {
   } else {
     return go_ts_null();
   }
-  uint32_t idx = 0, n = go_ts_nnamed(left);
+  uint32_t idx = 0, k = 0, n = go_ts_nnamed(left);
+  bool found = false;
   for (uint32_t i = 0; i < n; i++) {
     TSNode c = go_ts_nth(left, i);
     if (!go_node_is(c, GO_NODE_IDENTIFIER))
       continue;
-    if (ts_node_start_byte(c) == ts_node_start_byte(id))
-      return go_ts_nnamed(right) == 1 && idx > 0 ? go_ts_null() : go_ts_nth(right, idx);
-    idx++;
+    if (!found && ts_node_start_byte(c) == ts_node_start_byte(id)) {
+      idx = k;
+      found = true;
+    }
+    k++;
   }
+  uint32_t nv = go_ts_nnamed(right);
+  if (!found || nv == 0)
+    return go_ts_null();
+  if (nv == k)
+    return go_ts_nth(right, idx);
+  if (nv == 1 && shared_call)
+    return go_ts_nth(right, 0); /* a, b := f() */
   return go_ts_null();
 }
 

@@ -139,9 +139,9 @@ const char *go_fix_time_name(const go_types *ty, uint32_t fi, TSNode at, bool *n
 TSNode go_fix_assigned_name(TSNode value);
 
 /* The value that a local declaration decl (a short_var_declaration or var_spec) gives its name id: the
- * expression at id's position on the right; null when there is none (`var x T`) or when one call
- * gives several names (`a, b := f()`). */
-TSNode go_fix_decl_value(TSNode decl, TSNode id);
+ * expression at id's position on the right; null when there is none (`var x T`). When one call gives
+ * several names (`a, b := f()`), that call if shared_call, else null. */
+TSNode go_fix_decl_value(TSNode decl, TSNode id, bool shared_call);
 
 /* Is `x.<field> = ...` assigned, for one of the NULL-terminated fields, after the composite literal
  * site lit in its function (anywhere in the package for a literal at top level), where x is the

@@ -897,7 +897,7 @@ static bool opaque_defer(const builder *b, const go_site *d) {
   if (!go_node_is(fn, GO_NODE_IDENTIFIER) || go_context_callee(p->ctx, d->file, d->sub) ||
       go_types_lookup_ident(p->types, d->file, fn, &bd) != GO_BIND_LOCAL)
     return false;
-  TSNode v = go_ts_unparen(go_context_declared_value(bd.decl, bd.name));
+  TSNode v = go_ts_unparen(go_fix_decl_value(bd.decl, bd.name, true));
   return go_node_is(v, GO_NODE_CALL_EXPRESSION) &&
          !go_types_qualified(p->types, d->file, go_node_child(v, GO_F_FUNCTION), NULL, NULL);
 }

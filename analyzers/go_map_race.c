@@ -513,7 +513,7 @@ static bool returns_fresh(const state *st, uint32_t file, TSNode call) {
         !contains(body, b.decl))
       ok = false;
     else
-      ok = fresh_value(st, cf, go_fix_decl_value(b.decl, b.name), 0);
+      ok = fresh_value(st, cf, go_fix_decl_value(b.decl, b.name, false), 0);
   }
   ts_tree_cursor_delete(&c);
   return any && ok;
@@ -536,7 +536,7 @@ static bool fresh_ident(state *st, uint32_t file, TSNode id, int32_t func, bool 
               ts_node_start_byte(go_node_child(m, GO_F_RECEIVER)) == ts_node_start_byte(list);
     return false;
   }
-  TSNode v = go_fix_decl_value(b.decl, b.name);
+  TSNode v = go_fix_decl_value(b.decl, b.name, false);
   if (ts_node_is_null(v)) {
     /* `var x T`: a zero struct value of this function */
     if (!go_node_is(b.decl, GO_NODE_VAR_SPEC) || go_node_is(go_node_child(b.decl, GO_F_TYPE), GO_NODE_POINTER_TYPE) ||
