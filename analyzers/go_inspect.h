@@ -263,7 +263,8 @@ typedef struct go_inspect {
 /* How many times function fn (a GO_SITE_FUNC site) declares `name` in its own scope: its receiver,
  * parameters and results, and everything its body declares (`:=`, var, const and type specs, range
  * and type-switch variables, receive statements), but not what nested func literals declare. Counted
- * generously (a spec's type name counts too). SIZE_MAX when not known (syntax errors). When it is 1
+ * generously (a spec's type name counts too, and so does a bare identifier on the right of `:=`,
+ * as in `b := a`), never too low. SIZE_MAX when not known (syntax errors). When it is 1
  * and fn has a parameter or receiver of that name, every use of the name in fn's own body (outside
  * nested literals that declare it) refers to that parameter. */
 size_t go_inspect_func_declares(const go_inspect *r, const go_site *fn, const char *name);

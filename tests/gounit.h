@@ -20,7 +20,7 @@ typedef struct gounit {
 
 /* Parses text as file path and runs the analyzers of order (each one's requirements listed before it).
  * false on failure; gounit_close is needed either way. */
-static bool gounit_open(gounit *g, const char *path, const char *text, const omen_analyzer *const *order,
+static inline bool gounit_open(gounit *g, const char *path, const char *text, const omen_analyzer *const *order,
                         size_t norder) {
   memset(g, 0, sizeof *g);
   g->f = omen_file_new(path, text, strlen(text));
@@ -55,14 +55,14 @@ static bool gounit_open(gounit *g, const char *path, const char *text, const ome
 }
 
 /* The result of analyzer a (one of the order given to gounit_open); NULL if it produced none. */
-static void *gounit_result(const gounit *g, const omen_analyzer *a) {
+static inline void *gounit_result(const gounit *g, const omen_analyzer *a) {
   for (size_t i = 0; g->u.results && i < g->u.norder; i++)
     if (g->u.order[i] == a)
       return g->u.results[i];
   return NULL;
 }
 
-static void gounit_close(gounit *g) {
+static inline void gounit_close(gounit *g) {
   for (size_t k = 0; k < g->u.ndiags; k++) {
     omen_diag_clear(g->u.diags[k]);
     free(g->u.diags[k]);
@@ -81,7 +81,7 @@ static void gounit_close(gounit *g) {
 
 /* The smallest named node spanning the first occurrence of text; with a '|' in text, only the part
  * before it (the rest is context that makes the occurrence unique). The null node if not found. */
-static TSNode gounit_node(const gounit *g, const char *text) {
+static inline TSNode gounit_node(const gounit *g, const char *text) {
   char buf[256];
   snprintf(buf, sizeof buf, "%s", text);
   char *bar = strchr(buf, '|');
