@@ -106,7 +106,7 @@ const go_ctx_func *go_context_func_node(const go_context *c, uint32_t file, TSNo
 const go_ctx_func *go_context_func_at(const go_context *c, uint32_t file, TSNode n) {
   if (!c || ts_node_is_null(n))
     return NULL;
-  return go_context_func_node(c, file, go_inspect_enclosing_func(n));
+  return go_context_func(c, go_inspect_func_around(c->ins, file, n));
 }
 
 /* ---------- signatures ---------- */

@@ -671,7 +671,7 @@ static bool escape_cb(void *ctx, TSNode id) {
   escape_walk *w = ctx;
   if (!bound_to(w->st, w->file, id, w->decl))
     return true;
-  if (!ts_node_eq(go_inspect_enclosing_func(id), w->fn)) {
+  if (!ts_node_eq(go_inspect_func_node_around(w->st->ins, w->file, id), w->fn)) {
     w->escapes = true; /* captured by a literal: not followed */
     return false;
   }
@@ -778,9 +778,9 @@ static const go_site *go_site_of(chan_info *ci, TSNode stmt) {
  * is started with `go` right in the spawner and every literal in between is called in place; else NULL. */
 static const go_site *goroutine_of_use(chan_info *ci, TSNode id) {
   TSNode spawner = ci->fn->site->node;
-  TSNode lit = go_inspect_enclosing_func(id);
+  TSNode lit = go_inspect_func_node_around(ci->st->ins, ci->file, id);
   for (int guard = 0; guard < 32 && go_node_is(lit, GO_NODE_FUNC_LITERAL); guard++) {
-    TSNode outer = go_inspect_enclosing_func(lit);
+    TSNode outer = go_inspect_func_node_around(ci->st->ins, ci->file, lit);
     TSNode call = go_summary_in_place_call(lit);
     if (ts_node_is_null(call))
       return NULL;
@@ -818,7 +818,7 @@ static bool chan_use_cb(void *ctx, TSNode id) {
     return true;
   TSNode at = go_ts_null();
   use_kind k = classify_use(st, ci->file, id, &at);
-  TSNode fn = go_inspect_enclosing_func(id);
+  TSNode fn = go_inspect_func_node_around(st->ins, ci->file, id);
   if (!ts_node_eq(fn, ci->fn->site->node)) {
     const go_site *go = goroutine_of_use(ci, id);
     if (!go || k == U_ESCAPE || k == U_GOARG || (k == U_PKGCALL && pkgcall_escapes(ci, id, at, NULL))) {

@@ -10,6 +10,7 @@
 /* ---------- node kinds and fields by id ---------- */
 
 static const char *const node_names[GO_NODE_NKINDS] = {
+    [GO_NODE_ARGUMENT_LIST] = "argument_list",
     [GO_NODE_ARRAY_TYPE] = "array_type",
     [GO_NODE_ASSIGNMENT_STATEMENT] = "assignment_statement",
     [GO_NODE_BINARY_EXPRESSION] = "binary_expression",
@@ -61,6 +62,7 @@ static const char *const node_names[GO_NODE_NKINDS] = {
     [GO_NODE_LABEL_NAME] = "label_name",
     [GO_NODE_LABELED_STATEMENT] = "labeled_statement",
     [GO_NODE_LITERAL_ELEMENT] = "literal_element",
+    [GO_NODE_LITERAL_VALUE] = "literal_value",
     [GO_NODE_MAP_TYPE] = "map_type",
     [GO_NODE_METHOD_DECLARATION] = "method_declaration",
     [GO_NODE_METHOD_ELEM] = "method_elem",
@@ -880,6 +882,96 @@ static omen_status note_local(walker *w, TSNode n, go_node k, uint32_t depth) {
   return OMEN_OK;
 }
 
+static bool ident_byte(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
+}
+
+enum { PLAIN_MAX_BYTES = 16384 };
+
+/* Can the walk skip the children of expression node n (kind k)? True when its text shows that no
+ * site and no declared name can stand inside it: no call, conversion or func literal ('('), no
+ * selector ('.' other than in a number), no index or slice and no array, slice or map type ('['), no
+ * receive ("<-"), and no typed composite literal ('{' right after a name, ']' or '}'). Strings, runes
+ * and comments are passed over. Any doubt (a long text, an odd byte) answers false: the walk then
+ * enters the node as usual. */
+static bool plain(const omen_file *f, TSNode n, go_node k) {
+  uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
+  if (e > f->len || e <= s || e - s > PLAIN_MAX_BYTES)
+    return false;
+  const char *t = f->text;
+  if (k == GO_NODE_LITERAL_VALUE) { /* its own braces: the '{' follows the literal's type */
+    s++;
+    e--;
+  }
+  for (uint32_t i = s; i < e; i++) {
+    char c = t[i];
+    switch (c) {
+    case '"':
+    case '\'':
+      for (i++; i < e && t[i] != c; i++)
+        if (t[i] == '\\')
+          i++;
+      if (i >= e)
+        return false;
+      break;
+    case '`':
+      for (i++; i < e && t[i] != '`'; i++)
+        ;
+      if (i >= e)
+        return false;
+      break;
+    case '/':
+      if (i + 1 < e && t[i + 1] == '/') {
+        while (i < e && t[i] != '\n')
+          i++;
+      } else if (i + 1 < e && t[i + 1] == '*') {
+        for (i += 2; i + 1 < e && !(t[i] == '*' && t[i + 1] == '/'); i++)
+          ;
+        if (i + 1 >= e)
+          return false;
+        i++;
+      }
+      break;
+    case '.': { /* only a number's point: digits before it, or a digit after a leading '.' */
+      uint32_t j = i;
+      bool digits = true;
+      while (j > s && ident_byte((unsigned char)t[j - 1])) {
+        if (t[j - 1] < '0' || t[j - 1] > '9')
+          digits = false;
+        j--;
+      }
+      if (j < i ? !digits : !(i + 1 < e && t[i + 1] >= '0' && t[i + 1] <= '9'))
+        return false;
+      break;
+    }
+    case '(':
+    case '[':
+      return false;
+    case '<':
+      if (i + 1 < e && t[i + 1] == '-')
+        return false;
+      break;
+    case '{': {
+      uint32_t j = i;
+      while (j > s && (t[j - 1] == ' ' || t[j - 1] == '\t' || t[j - 1] == '\n' || t[j - 1] == '\r'))
+        j--;
+      if (j > s && (ident_byte((unsigned char)t[j - 1]) || t[j - 1] == ']' || t[j - 1] == '}'))
+        return false;
+      break;
+    }
+    default:
+      break;
+    }
+  }
+  return true;
+}
+
+/* The expression kinds plain() is asked about: where long runs of data sit (tables of literals). */
+static bool plain_candidate(go_node k) {
+  return k == GO_NODE_LITERAL_VALUE || k == GO_NODE_LITERAL_ELEMENT || k == GO_NODE_KEYED_ELEMENT ||
+         k == GO_NODE_BINARY_EXPRESSION || k == GO_NODE_ARGUMENT_LIST;
+}
+
 static omen_status walk_file(walker *w, TSNode root) {
   TSTreeCursor c = ts_tree_cursor_new(root);
   uint32_t depth = 0;
@@ -923,7 +1015,8 @@ static omen_status walk_file(walker *w, TSNode root) {
       if (st != OMEN_OK)
         break;
     }
-    if (!leaf && !(sym < nsyms && sym_type[sym]) && ts_tree_cursor_goto_first_child(&c)) {
+    if (!leaf && !(sym < nsyms && sym_type[sym]) && !(plain_candidate(k) && plain(w->f, n, k)) &&
+        ts_tree_cursor_goto_first_child(&c)) {
       depth++;
       continue;
     }
@@ -1104,6 +1197,59 @@ TSNode go_inspect_enclosing_func(TSNode n) {
     p = ts_node_parent(p);
   }
   return p;
+}
+
+/* The FUNC site whose node is fn (a function node of file); NULL if none. */
+static const go_site *func_site_of(const go_inspect *r, uint32_t file, TSNode fn) {
+  const go_site *v = r->sites[GO_SITE_FUNC];
+  size_t lo = 0, hi = r->nsites[GO_SITE_FUNC];
+  uint32_t s = ts_node_start_byte(fn);
+  while (lo < hi) { /* the first site at or after (file, s) */
+    size_t mid = lo + (hi - lo) / 2;
+    if (v[mid].file < file || (v[mid].file == file && ts_node_start_byte(v[mid].node) < s))
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < r->nsites[GO_SITE_FUNC] && v[lo].file == file && ts_node_eq(v[lo].node, fn) ? &v[lo] : NULL;
+}
+
+const go_site *go_inspect_func_around(const go_inspect *r, uint32_t file, TSNode n) {
+  if (!r || ts_node_is_null(n) || file >= r->nfiles)
+    return NULL;
+  if (r->truncated) /* some functions may have no site: ask the tree */
+    return func_site_of(r, file, go_inspect_enclosing_func(n));
+  /* FUNC sites are in (file, start) order; functions nest, so the innermost one strictly around n is
+   * the last site starting at or before n, or one of the functions around that one */
+  const go_site *v = r->sites[GO_SITE_FUNC];
+  uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
+  size_t lo = 0, hi = r->nsites[GO_SITE_FUNC];
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (v[mid].file < file || (v[mid].file == file && ts_node_start_byte(v[mid].node) <= s))
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  const go_site *f = lo ? &v[lo - 1] : NULL;
+  if (f && f->file != file)
+    return NULL;
+  for (size_t guard = 0; f && guard <= r->nsites[GO_SITE_FUNC]; guard++) {
+    uint32_t fs = ts_node_start_byte(f->node), fe = ts_node_end_byte(f->node);
+    if (fs <= s && e <= fe && (fs != s || fe != e)) /* equal bytes: n is f, or a node wrapping it */
+      return f;
+    f = go_inspect_func_of(r, f);
+  }
+  return NULL;
+}
+
+TSNode go_inspect_func_node_around(const go_inspect *r, uint32_t file, TSNode n) {
+  const go_site *f = go_inspect_func_around(r, file, n);
+  if (f)
+    return f->node;
+  TSNode z;
+  memset(&z, 0, sizeof z);
+  return z;
 }
 
 /* ---------- the analyzer ---------- */

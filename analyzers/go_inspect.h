@@ -16,6 +16,7 @@
 /* Node types the Go analyzers test for, by their tree-sitter names (GO_NODE_TOK_*: anonymous tokens). */
 typedef enum go_node {
   GO_NODE_OTHER = 0, /* any other type, and the null node */
+  GO_NODE_ARGUMENT_LIST,
   GO_NODE_ARRAY_TYPE,
   GO_NODE_ASSIGNMENT_STATEMENT,
   GO_NODE_BINARY_EXPRESSION,
@@ -67,6 +68,7 @@ typedef enum go_node {
   GO_NODE_LABEL_NAME,
   GO_NODE_LABELED_STATEMENT,
   GO_NODE_LITERAL_ELEMENT,
+  GO_NODE_LITERAL_VALUE,
   GO_NODE_MAP_TYPE,
   GO_NODE_METHOD_DECLARATION,
   GO_NODE_METHOD_ELEM,
@@ -316,8 +318,15 @@ size_t go_inspect_sites_in(const go_inspect *r, go_site_kind k, const go_site *f
 bool go_inspect_is_sync_name(const char *name);
 
 /* The innermost function_declaration, method_declaration or func_literal strictly containing n;
- * null node at top level. Walks parents (no allocation). */
+ * null node at top level. Walks parents (no allocation), and ts_node_parent walks down from the root
+ * each time: where the unit's go_inspect is at hand, use go_inspect_func_around. */
 TSNode go_inspect_enclosing_func(TSNode n);
+
+/* The same answer for node n of file, from the FUNC sites (a binary search, then up the nesting): the
+ * innermost function site strictly containing n; NULL at top level. */
+const go_site *go_inspect_func_around(const go_inspect *r, uint32_t file, TSNode n);
+/* Its node; a null node at top level. */
+TSNode go_inspect_func_node_around(const go_inspect *r, uint32_t file, TSNode n);
 
 /* Copies n bytes of src to dst with each whitespace run collapsed to one space and none at the
  * start (dst may be src); stops at a NUL. Returns the length written, not NUL-terminated. */

@@ -1493,10 +1493,10 @@ bool go_locks_held_at(const go_locks *l, uint32_t file, TSNode n, unsigned flags
     return false;
   if (!l->priv->fs)
     return true;
-  TSNode fn = go_inspect_enclosing_func(n);
-  if (ts_node_is_null(fn))
+  const go_site *site = go_inspect_func_around(l->priv->ins, file, n);
+  if (!site)
     return true;
-  const go_ctx_func *cf = go_context_func_node(l->priv->ctx, file, fn);
+  const go_ctx_func *cf = go_context_func(l->priv->ctx, site);
   if (!cf)
     return false;
   return go_locks_held_in(l, go_context_index(l->priv->ctx, cf), n, flags, out, cap, count);
@@ -1585,8 +1585,9 @@ const go_lock_acq *go_locks_acquires(const go_locks *l, int32_t func, uint32_t m
 const go_lock_op *go_locks_op_at(const go_locks *l, uint32_t file, TSNode call) {
   if (!l || ts_node_is_null(call))
     return NULL;
-  TSNode fn = go_inspect_enclosing_func(call);
-  const go_ctx_func *cf = go_context_func_node(l->priv->ctx, file, fn);
+  if (file >= l->priv->ins->nfiles)
+    return NULL;
+  const go_ctx_func *cf = go_context_func(l->priv->ctx, go_inspect_func_around(l->priv->ins, file, call));
   const go_lock_summary *s = go_locks_summary(l, go_context_index(l->priv->ctx, cf));
   for (size_t i = 0; s && i < s->nops; i++)
     if (s->ops[i].file == file && ts_node_eq(s->ops[i].call, call))

@@ -546,7 +546,7 @@ static bool fresh_ident(state *st, uint32_t file, TSNode id, int32_t func, bool 
     return false;
   }
   /* declared in the function or one it runs in without a new goroutine */
-  TSNode dfn = go_inspect_enclosing_func(b.decl);
+  TSNode dfn = go_inspect_func_node_around(st->ins, file, b.decl);
   for (int32_t i = func, depth = 0; i >= 0 && depth < 64; depth++) {
     const go_ctx_func *f = func_at(st, i);
     if (!f)
@@ -1303,7 +1303,7 @@ static TSNode loop_around(TSNode n, TSNode fn, TSNode keep) {
 /* Does the loop body wait after position `after` (a receive, a select or a Wait call of the loop's own
  * function), so that the goroutines it starts do not overlap? */
 static bool loop_waits(state *st, uint32_t file, TSNode loop, uint32_t after) {
-  TSNode fn = go_inspect_enclosing_func(loop);
+  TSNode fn = go_inspect_func_node_around(st->ins, file, loop);
   uint32_t end = ts_node_end_byte(loop);
   static const go_site_kind kinds[] = {GO_SITE_RECV, GO_SITE_SELECT};
   for (size_t k = 0; k < 2; k++) {

@@ -177,6 +177,7 @@ enum { MAX_EXITS = 4, ERR_REASSIGNED = 1 };
 
 typedef struct acq {
   omen_pass *pass;
+  const go_inspect *ins;
   const go_types *ty;
   res_kind kind;
   const go_site *call;
@@ -270,7 +271,7 @@ static bool body_use_covers(const acq *a, TSNode sel) {
 
 /* Does this use (id, an identifier that is the variable) end the path? */
 static bool use_covers(const acq *a, TSNode id) {
-  if (!ts_node_eq(go_inspect_enclosing_func(id), a->fn))
+  if (!ts_node_eq(go_inspect_func_node_around(a->ins, a->file, id), a->fn))
     return true; /* used in a closure: deferred, started or stored; assume it closes */
   TSNode e = id;
   TSNode p = up(&e);
@@ -992,6 +993,7 @@ static void scan(omen_pass *pass, const go_inspect *ins, const go_types *ty, go_
       acq a;
       memset(&a, 0, sizeof a);
       a.pass = pass;
+      a.ins = ins;
       a.ty = ty;
       a.kind = kind;
       a.call = s;

@@ -831,7 +831,7 @@ bool go_summary_map(go_summary *s, const go_ctx_func *callee, uint32_t file, TSN
     *out = *in;
     return true;
   }
-  return map_in(s, callee, file, call, go_inspect_enclosing_func(call), in, out);
+  return map_in(s, callee, file, call, go_inspect_func_node_around(s->ins, file, call), in, out);
 }
 
 /* go_summary_map with the function containing call known. */

@@ -395,7 +395,7 @@ static bool cancel_assigned(const state *st, const go_site *s, TSNode var, uint3
  * `req.Clone(ctx)`, or passed to a call together with a context (`client.Do(ctx, req)`, ctxhttp.Do)? */
 static bool request_bound_later(const state *st, const go_site *s, TSNode var) {
   const omen_file *f = site_file(st, s);
-  TSNode fn = go_inspect_enclosing_func(s->node);
+  TSNode fn = s->func; /* the innermost function around the site */
   if (ts_node_is_null(fn) || ts_node_is_null(var))
     return false;
   uint32_t from = ts_node_end_byte(s->node), to = ts_node_end_byte(fn);
@@ -633,7 +633,7 @@ static bool connectionless(const state *st, uint32_t file, TSNode e, int depth) 
  * parameters straight through (proxy.Direct.Dial, dns.Dial)? The timeout is its callers' choice; such
  * libraries offer DialTimeout or DialContext next to it. */
 static bool dial_wrapper(const state *st, const go_site *s, TSNode args) {
-  TSNode fn = go_inspect_enclosing_func(s->node);
+  TSNode fn = s->func; /* the innermost function around the site */
   if (!(go_node_is(fn, GO_NODE_FUNCTION_DECLARATION) || go_node_is(fn, GO_NODE_METHOD_DECLARATION)))
     return false;
   const omen_file *f = site_file(st, s);
@@ -831,7 +831,7 @@ static bool explained(const state *st, uint32_t file, TSNode call) {
   uint32_t line = go_fix_line_no(f, ts_node_start_byte(call)); /* 1-based */
   uint32_t from = f->lines[line > 6 ? line - 6 : 0];
   uint32_t to = f->lines[line - 1];
-  TSNode fn = go_inspect_enclosing_func(call);
+  TSNode fn = go_inspect_func_node_around(st->ins, file, call);
   TSNode body = go_node_child(fn, GO_F_BODY);
   if (ts_node_is_null(body))
     return false;

@@ -1,6 +1,7 @@
 /* test_go_inspect.c - go-inspect's per-function declared names (go_inspect_func_declares), which
- * go-context trusts to skip scope walks, and its sites of the kinds added for the concurrency
- * families (INDEX, FOR). */
+ * go-context trusts to skip scope walks, its sites of the kinds added for the concurrency families
+ * (INDEX, FOR), the sites inside tables of literals (parts of which the walk skips), and
+ * go_inspect_func_around against the tree walk it replaces. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +67,84 @@ int main(void) {
     CHECK(ins->nsites[GO_SITE_FOR] == 1);
     if (ins->nsites[GO_SITE_FOR] == 1)
       CHECK(strcmp(ts_node_type(ins->sites[GO_SITE_FOR][0].sub), "range_clause") == 0);
+  }
+  gounit_close(&g);
+
+  /* tables: the walk skips literal values that show no site in their text; every site that is in
+   * one must still be found, whatever strings, runes, comments and numbers stand around it */
+  static const char *tables = "package p\n"
+                              "\n"
+                              "var plain = [][]float64{{1.5, .5, 2e3}, {3, 4 << 1}, {'(', 7}} // (.[\n"
+                              "var calls = []string{\"a.b(\", f(1), `[x]`, /* ( */ \"\\\"(\"}\n"
+                              "var sels = []int{1, 2, t.N, -3}\n"
+                              "var idx = map[string]int{\"k\": m[\"k\"], \"j\": 1 + 2*3}\n"
+                              "var recv = []int{1, <-ch}\n"
+                              "var typed = []T{{1}, T{2}, {3}}\n"
+                              "var lits = []func(){func() { go g() }}\n"
+                              "var args = h(1, 2.5, \"s\", q(3))\n";
+  ok = gounit_open(&g, "t.go", tables, order, 1);
+  ins = ok ? gounit_result(&g, &omen_go_inspect) : NULL;
+  CHECK(ins != NULL);
+  if (ins) {
+    size_t nf = 0, ng = 0, nq = 0, nh = 0;
+    for (size_t i = 0; i < ins->nsites[GO_SITE_CALL]; i++) {
+      const char *t = ins->sites[GO_SITE_CALL][i].text;
+      nf += strcmp(t, "f") == 0;
+      ng += strcmp(t, "g") == 0;
+      nq += strcmp(t, "q") == 0;
+      nh += strcmp(t, "h") == 0;
+    }
+    CHECK(nf == 1 && ng == 1 && nq == 1 && nh == 1);
+    CHECK(ins->nsites[GO_SITE_CALL] == 4);
+    CHECK(ins->nsites[GO_SITE_SELECTOR] == 1);                                           /* t.N */
+    CHECK(ins->nsites[GO_SITE_INDEX] == 1);                                              /* m["k"] */
+    CHECK(ins->nsites[GO_SITE_RECV] == 1);                                               /* <-ch */
+    CHECK(ins->nsites[GO_SITE_GO] == 1);                                                 /* go g() */
+    CHECK(ins->nsites[GO_SITE_FUNC] == 1);                                               /* the literal */
+    CHECK(ins->nsites[GO_SITE_COMPOSITE] == 8); /* the seven tables, and T{2} */
+  }
+  gounit_close(&g);
+
+  /* go_inspect_func_around: the innermost function strictly around a node, as the tree says */
+  static const char *nest = "package p\n"
+                            "\n"
+                            "var top = 1\n"
+                            "\n"
+                            "func A() {\n"
+                            "\ta := 1\n"
+                            "\tf := func() {\n"
+                            "\t\tb := func() int { return a }\n"
+                            "\t\t_ = b\n"
+                            "\t}\n"
+                            "\tg := func() { c := 2; _ = c }\n"
+                            "\t_, _ = f, g\n"
+                            "\td := 3\n"
+                            "\t_ = d\n"
+                            "}\n"
+                            "\n"
+                            "func B() { e := 4; _ = e }\n";
+  ok = gounit_open(&g, "n.go", nest, order, 1);
+  ins = ok ? gounit_result(&g, &omen_go_inspect) : NULL;
+  CHECK(ins != NULL);
+  if (ins) {
+    static const char *const at[] = {"top", "a := 1", "return a", "_ = b", "c := 2", "d := 3", "e := 4",
+                                     "func() int { return a }", "func B", "f, g"};
+    for (size_t i = 0; i < sizeof at / sizeof *at; i++) {
+      TSNode n = gounit_node(&g, at[i]);
+      CHECK(!ts_node_is_null(n));
+      TSNode want = go_inspect_enclosing_func(n), got = go_inspect_func_node_around(ins, 0, n);
+      if (!ts_node_eq(want, got))
+        fprintf(stderr, "func_around differs at %s\n", at[i]);
+      CHECK(ts_node_eq(want, got));
+    }
+    /* the answers themselves, not only agreement */
+    CHECK(go_inspect_func_around(ins, 0, gounit_node(&g, "top")) == NULL);
+    const go_site *fa = go_inspect_func_around(ins, 0, gounit_node(&g, "d := 3"));
+    CHECK(fa && strcmp(fa->text, "A") == 0);
+    const go_site *fb = go_inspect_func_around(ins, 0, gounit_node(&g, "return a"));
+    CHECK(fb && fb->fkind == GO_FUNC_LIT && ts_node_eq(fb->node, gounit_node(&g, "func() int { return a }")));
+    const go_site *ff = go_inspect_func_around(ins, 0, gounit_node(&g, "func() int { return a }"));
+    CHECK(ff && ff->fkind == GO_FUNC_LIT && go_inspect_func_of(ins, ff) == fa);
   }
   gounit_close(&g);
 
