@@ -38,7 +38,8 @@ typedef struct omen_timing {
 typedef struct omen_result {
   omen_diag *diags; /* deduplicated, sorted by path, line, column, rule id */
   size_t ndiags;
-  size_t count[3]; /* by omen_severity */
+  size_t count[3]; /* by omen_severity, suppressed diagnostics left out */
+  size_t nsuppressed; /* diagnostics suppressed in source (still in diags, d->suppressed set) */
   omen_snapshot *snapshots; /* sorted by path */
   size_t nsnapshots;
   size_t nunits, nfiles;

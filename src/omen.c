@@ -61,6 +61,8 @@ void omen_diag_clear(omen_diag *d) {
     free(f->edits);
   }
   free(d->fixes);
+  free(d->scope);
+  free(d->suppress_reason);
   memset(d, 0, sizeof *d);
 }
 

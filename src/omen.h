@@ -8,6 +8,8 @@
 
 #define OMEN_VERSION "0.1.0"
 #define OMEN_INFO_URI "https://github.com/omen-lint/omen"
+/* Where each rule's documentation lives: OMEN_DOCS_URL "#" rule id. */
+#define OMEN_DOCS_URL OMEN_INFO_URI "/blob/main/docs/rules.md"
 
 typedef enum omen_status {
   OMEN_OK = 0,
@@ -45,7 +47,24 @@ typedef struct omen_rule {
   const char *instead;      /* code to use instead (no fences) */
   const char *fix;          /* fix safety: what the fix does and whether it is safe */
   const char *lang;         /* "go", "c", "c/c++", "any": for docs fences and SARIF tags */
+  const struct omen_rule_option *options; /* settable in .omen.yml; NULL-name-terminated, may be NULL */
 } omen_rule;
+
+/* A rule option (`rules: {ID: {options: {NAME: VALUE}}}` in .omen.yml). Values are validated by kind
+ * when the configuration loads; analyzers read them with omen_pass_rule_option. */
+typedef enum omen_option_kind {
+  OMEN_OPT_DURATION, /* a Go duration literal: "30s", "1m30s", "500ms" */
+  OMEN_OPT_BYTES,    /* a size: "1048576", "512KiB", "1MiB", "4MB" */
+  OMEN_OPT_INT,      /* a decimal integer */
+  OMEN_OPT_STRING,
+} omen_option_kind;
+
+typedef struct omen_rule_option {
+  const char *name;  /* kebab-case */
+  omen_option_kind kind;
+  const char *def;   /* default value, in the syntax of its kind */
+  const char *doc;   /* one line */
+} omen_rule_option;
 
 /* A position: 1-based line, 1-based byte column, 1-based UTF-16 column (for SARIF/LSP). */
 typedef struct omen_pos {
@@ -90,6 +109,13 @@ typedef struct omen_diag {
   size_t nrelated;
   omen_fix *fixes;
   size_t nfixes;
+  /* Filled by the engine once the unit's analyzers have run. */
+  char *scope;               /* enclosing function ("(*Server).Serve", "main", "ns::f"); NULL at top level */
+  char fingerprint[17];      /* 16 hex digits: rule id, scope, and the flagged line with its neighbours,
+                              * whitespace-normalized; survives edits elsewhere and line shifts */
+  char line_fingerprint[17]; /* the same without the neighbours (a fallback when they changed) */
+  bool suppressed;           /* by an in-source comment: kept for SARIF, not shown nor counted as failing */
+  char *suppress_reason;     /* its justification */
 } omen_diag;
 
 void omen_diag_clear(omen_diag *d);

@@ -6,18 +6,23 @@
 
 #include "out_util.h"
 
+static const char *const format_names[] = {
+    [OMEN_FORMAT_TEXT] = "text",     [OMEN_FORMAT_JSON] = "json",     [OMEN_FORMAT_SARIF] = "sarif",
+    [OMEN_FORMAT_GITHUB] = "github", [OMEN_FORMAT_GITLAB] = "gitlab", [OMEN_FORMAT_CHECKSTYLE] = "checkstyle",
+};
+
 bool omen_format_parse(const char *s, omen_format *out) {
-  if (!s)
-    return false;
-  if (strcmp(s, "text") == 0)
-    *out = OMEN_FORMAT_TEXT;
-  else if (strcmp(s, "json") == 0)
-    *out = OMEN_FORMAT_JSON;
-  else if (strcmp(s, "sarif") == 0)
-    *out = OMEN_FORMAT_SARIF;
-  else
-    return false;
-  return true;
+  for (size_t i = 0; s && i < sizeof format_names / sizeof *format_names; i++) {
+    if (strcmp(s, format_names[i]) == 0) {
+      *out = (omen_format)i;
+      return true;
+    }
+  }
+  return false;
+}
+
+const char *omen_format_name(omen_format f) {
+  return (size_t)f < sizeof format_names / sizeof *format_names ? format_names[f] : "?";
 }
 
 omen_status omen_write(omen_format f, FILE *out, const omen_result *r, const omen_output_opts *o) {
@@ -28,6 +33,12 @@ omen_status omen_write(omen_format f, FILE *out, const omen_result *r, const ome
     return omen_write_json(out, r, o);
   case OMEN_FORMAT_SARIF:
     return omen_write_sarif(out, r, o);
+  case OMEN_FORMAT_GITHUB:
+    return omen_write_github(out, r, o);
+  case OMEN_FORMAT_GITLAB:
+    return omen_write_gitlab(out, r, o);
+  case OMEN_FORMAT_CHECKSTYLE:
+    return omen_write_checkstyle(out, r, o);
   }
   return OMEN_EUSAGE;
 }

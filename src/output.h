@@ -7,19 +7,36 @@
 
 #include "driver.h"
 
-typedef enum omen_format { OMEN_FORMAT_TEXT, OMEN_FORMAT_JSON, OMEN_FORMAT_SARIF } omen_format;
+typedef enum omen_format {
+  OMEN_FORMAT_TEXT,
+  OMEN_FORMAT_JSON,
+  OMEN_FORMAT_SARIF,
+  OMEN_FORMAT_GITHUB,     /* GitHub Actions workflow commands (::error file=...::message) */
+  OMEN_FORMAT_GITLAB,     /* GitLab Code Quality (Code Climate issues) JSON */
+  OMEN_FORMAT_CHECKSTYLE, /* Checkstyle XML */
+} omen_format;
 
+/* "text", "json", "sarif", "github", "gitlab", "checkstyle". */
 bool omen_format_parse(const char *s, omen_format *out);
+const char *omen_format_name(omen_format f);
 
 typedef struct omen_output_opts {
   bool color; /* ANSI colour (text only); the caller decides (terminal and NO_COLOR unset) */
   bool quiet; /* text: no summary line */
   int exit_code; /* recorded in SARIF invocations */
+  double start_time, end_time; /* of the run, seconds since the epoch (SARIF invocation); 0: unknown */
+  size_t nbaselined;           /* findings left out because the baseline holds them */
+  size_t nunchanged;           /* findings left out by --new-from-rev (on lines not changed) */
 } omen_output_opts;
 
+/* Suppressed diagnostics (d->suppressed) appear only in SARIF (with a suppressions entry) and JSON
+ * (with "suppressed"); the other formats leave them out, and the text summary counts them. */
 omen_status omen_write_text(FILE *out, const omen_result *r, const omen_output_opts *o);
 omen_status omen_write_json(FILE *out, const omen_result *r, const omen_output_opts *o);
 omen_status omen_write_sarif(FILE *out, const omen_result *r, const omen_output_opts *o);
+omen_status omen_write_github(FILE *out, const omen_result *r, const omen_output_opts *o);
+omen_status omen_write_gitlab(FILE *out, const omen_result *r, const omen_output_opts *o);
+omen_status omen_write_checkstyle(FILE *out, const omen_result *r, const omen_output_opts *o);
 omen_status omen_write(omen_format f, FILE *out, const omen_result *r, const omen_output_opts *o);
 
 #endif

@@ -63,8 +63,41 @@ const omen_rule omen_rule_fix_failed = {
     .lang = "any",
 };
 
-static const omen_rule *const engine_rules[] = {&omen_rule_read_error, &omen_rule_syntax_error,
-                                                &omen_rule_compile_error, &omen_rule_fix_failed, NULL};
+const omen_rule omen_rule_unused_ignore = {
+    .id = "omen/unused-ignore",
+    .severity = OMEN_SEV_WARNING,
+    .confidence = OMEN_CONF_HIGH,
+    .summary = "A suppression comment suppresses nothing",
+    .what = "Reported at an `//omen:ignore`, `//omen:file-ignore` or `NOLINT(omen-...)` comment that matched "
+            "no finding in this run. Not reported when every rule the comment names was switched off for "
+            "the run (by `--disable`, `--enable` or the configuration), since it may match again when they "
+            "are back on.",
+    .why = "Suppressions rot: the code they excused gets fixed or moves, and the stale comment would later "
+           "hide a new, real finding on that line.",
+    .example = "//omen:ignore thread-leak reviewed: the worker stops with the process\nx := 1",
+    .instead = "x := 1",
+    .fix = "No automatic fix: delete the comment, or move it to the line it was meant for.",
+    .lang = "any",
+};
+
+const omen_rule omen_rule_invalid_ignore = {
+    .id = "omen/invalid-ignore",
+    .severity = OMEN_SEV_WARNING,
+    .confidence = OMEN_CONF_HIGH,
+    .summary = "A suppression comment is malformed and suppresses nothing",
+    .what = "Reported at a suppression comment without a reason, naming no rule, naming an unknown rule or "
+            "family, or (`NOLINTBEGIN`) without its `NOLINTEND`.",
+    .why = "A suppression must say why the finding is acceptable, so reviewers can judge it later; a typo "
+           "in a rule id would otherwise silently suppress nothing.",
+    .example = "//omen:ignore thread-leak",
+    .instead = "//omen:ignore thread-leak the worker lives as long as the process",
+    .fix = "No fix: add the reason or correct the rule id.",
+    .lang = "any",
+};
+
+static const omen_rule *const engine_rules[] = {&omen_rule_read_error,    &omen_rule_syntax_error,
+                                                &omen_rule_compile_error, &omen_rule_fix_failed,
+                                                &omen_rule_unused_ignore, &omen_rule_invalid_ignore, NULL};
 
 static bool index_of(const omen_analyzer *const *list, const omen_analyzer *a, size_t *idx) {
   for (size_t i = 0; list[i]; i++) {

@@ -21,6 +21,8 @@ extern const omen_rule omen_rule_read_error;
 extern const omen_rule omen_rule_syntax_error;
 extern const omen_rule omen_rule_compile_error;
 extern const omen_rule omen_rule_fix_failed;
+extern const omen_rule omen_rule_unused_ignore;
+extern const omen_rule omen_rule_invalid_ignore;
 
 /* Every rule (engine rules and those of registered analyzers), sorted by id. The array is owned
  * by the registry (built once, thread-safe), do not free. */

@@ -4,6 +4,7 @@
 set -eu
 pkgs="cmake make gcc pkg-config libclang-14-dev clang-14 libtree-sitter-dev libcjson-dev libpcre2-dev libyaml-dev golang-go patch"
 [ "${1:-}" = "--bench" ] && pkgs="$pkgs golang-1.19-src time"
+[ "${1:-}" = "--bench-instructions" ] && pkgs="$pkgs golang-1.19-src time valgrind"
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
