@@ -12,8 +12,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "baseline.h"
+#include "config.h"
 #include "frontend.h"
 #include "registry.h"
+#include "suppress.h"
 #include "unit.h"
 
 enum { MAX_WALK_FILES = 2000000, MAX_DEPTH = 128 };
@@ -26,6 +29,13 @@ typedef struct job {
   char **args;   /* C: compiler arguments (without the source file) */
   size_t nargs;
   size_t cost; /* rough work estimate: bytes to parse (C adds its headers' guess) */
+  const omen_config *cfg; /* the configuration governing it; NULL: none */
+  const bool *enabled;    /* analyzers of the order that run on it (from the CLI and cfg) */
+  bool generated;         /* analyze generated Go files too */
+  char **only;            /* Go: the files named on the command line; findings elsewhere in the package are
+                           * not reported (the package is analyzed whole, for its declarations) */
+  size_t nonly;
+  bool whole;             /* Go: the directory was walked: report on every file */
   /* output */
   omen_diag *diags;
   size_t ndiags;
@@ -41,18 +51,31 @@ typedef struct jobs {
   size_t n, cap;
 } jobs;
 
+/* A configuration file in use, with the analyzers it leaves on. */
+typedef struct cfg_entry {
+  char *path;       /* as found (NULL: the "no configuration" entry) */
+  omen_config *cfg; /* NULL for the "no configuration" entry */
+  bool *enabled;    /* parallel to the order */
+} cfg_entry;
+
 typedef struct run {
   const omen_options *opt;
   omen_reader *reader;
   const omen_analyzer **order;
   size_t norder;
-  bool *enabled;
+  bool *enabled; /* from the command line alone: what any unit may run (for --stats) */
   jobs js;
-  size_t next;
+  size_t next, done;
   pthread_mutex_t mu;
   double *seconds; /* summed from the workers when they finish */
   size_t nfiles;
+  cfg_entry *cfgs; /* loaded in the main thread before the workers start, read-only after */
+  size_t ncfgs;
+  char *cfg_err; /* the first configuration error */
 } run;
+
+static cfg_entry *cfg_for(run *r, const char *path);
+static bool job_config(run *r, job *j, const char *path);
 
 /* ---------- path helpers ---------- */
 
@@ -137,6 +160,9 @@ static void free_job(job *j) {
   for (size_t i = 0; i < j->nargs; i++)
     free(j->args[i]);
   free(j->args);
+  for (size_t i = 0; i < j->nonly; i++)
+    free(j->only[i]);
+  free(j->only);
   for (size_t i = 0; i < j->ndiags; i++)
     omen_diag_clear(&j->diags[i]);
   free(j->diags);
@@ -171,7 +197,11 @@ static job *go_job_for_dir(jobs *js, const char *dir) {
   return j->dir ? j : NULL;
 }
 
-static omen_status add_file(run *r, const char *path) {
+/* How a file joins: found by walking a directory, named on the command line, or a named Go file's
+ * package sibling (analyzed, not reported on). */
+typedef enum add_how { ADD_WALKED, ADD_NAMED, ADD_SIBLING } add_how;
+
+static omen_status add_file(run *r, const char *path, add_how how) {
   unsigned lang = omen_lang_of_path(path);
   if (!lang)
     return OMEN_OK;
@@ -185,7 +215,15 @@ static omen_status add_file(run *r, const char *path) {
     if (!dir)
       return OMEN_ENOMEM;
     job *j = go_job_for_dir(&r->js, dir);
+    if (j && !j->enabled && !job_config(r, j, dir)) {
+      free(dir);
+      return OMEN_EUSAGE;
+    }
     free(dir);
+    if (j && how == ADD_NAMED && !push_str(&j->only, &j->nonly, path))
+      return OMEN_ENOMEM;
+    if (j && how == ADD_WALKED)
+      j->whole = true;
     for (size_t i = 0; j && i < j->nfiles; i++)
       if (strcmp(j->files[i], path) == 0)
         return OMEN_OK;
@@ -200,11 +238,44 @@ static omen_status add_file(run *r, const char *path) {
   job *j = add_job(&r->js);
   if (!j)
     return OMEN_ENOMEM;
+  if (!job_config(r, j, path))
+    return OMEN_EUSAGE;
   j->lang = lang;
   j->cost = size + (1u << 20);
   if (!push_str(&j->files, &j->nfiles, path))
     return OMEN_ENOMEM;
   return OMEN_OK;
+}
+
+/* A Go file named on the command line: its whole package is analyzed (the other files hold the
+ * declarations it uses), findings are reported on the named file. */
+static omen_status add_package_of(run *r, const char *path) {
+  omen_status s = add_file(r, path, ADD_NAMED);
+  const char *slash = strrchr(path, '/');
+  char *dir = slash ? strndup(path, (size_t)(slash - path)) : strdup(".");
+  DIR *d = dir ? opendir(dir) : NULL;
+  if (!dir)
+    return OMEN_ENOMEM;
+  const cfg_entry *ce = cfg_for(r, dir);
+  const omen_config *cfg = ce ? ce->cfg : NULL;
+  struct dirent *e;
+  while (s == OMEN_OK && d && (e = readdir(d)) != NULL) {
+    size_t n = strlen(e->d_name);
+    if (e->d_name[0] == '.' || n < 4 || strcmp(e->d_name + n - 3, ".go") != 0)
+      continue;
+    char *p = join(dir, e->d_name);
+    struct stat st;
+    if (!p)
+      s = OMEN_ENOMEM;
+    else if (!excluded(r->opt, p, e->d_name) && !(cfg && omen_config_excluded(cfg, p)) && stat(p, &st) == 0 &&
+             S_ISREG(st.st_mode) && strcmp(p, path) != 0)
+      s = add_file(r, p, ADD_SIBLING);
+    free(p);
+  }
+  if (d)
+    closedir(d);
+  free(dir);
+  return s;
 }
 
 /* Largest first, so no worker is left with a big unit at the end; output order is restored later. */
@@ -220,6 +291,10 @@ static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *
 static omen_status walk(run *r, const char *dir, int depth) {
   if (depth > MAX_DEPTH)
     return OMEN_OK;
+  const cfg_entry *ce = cfg_for(r, dir); /* its excludes apply to the entries */
+  if (!ce)
+    return OMEN_EUSAGE;
+  const omen_config *cfg = ce->cfg; /* (ce moves when deeper directories load more files) */
   DIR *d = opendir(dir);
   if (!d) {
     if (r->opt->log)
@@ -248,13 +323,13 @@ static omen_status walk(run *r, const char *dir, int depth) {
       break;
     }
     struct stat st;
-    if (!excluded(r->opt, p, names[i]) && lstat(p, &st) == 0) {
+    if (!excluded(r->opt, p, names[i]) && !(cfg && omen_config_excluded(cfg, p)) && lstat(p, &st) == 0) {
       if (S_ISDIR(st.st_mode)) {
         if (strcmp(names[i], "vendor") != 0 && strcmp(names[i], "testdata") != 0 &&
             strcmp(names[i], "node_modules") != 0)
           s = walk(r, p, depth + 1);
       } else if (S_ISREG(st.st_mode)) {
-        s = add_file(r, p);
+        s = add_file(r, p, ADD_WALKED);
       }
     }
     free(p);
@@ -486,6 +561,123 @@ static omen_status collect(job *j, omen_unit *u, const omen_file *const *files, 
   return s;
 }
 
+/* A file of a finished unit, for the work after its analyzers ran. */
+typedef struct unit_file {
+  const omen_file *f;
+  unsigned lang;
+  TSNode root;          /* Go */
+  CXTranslationUnit tu; /* C/C++ */
+  CXFile cx;
+} unit_file;
+
+/* Is rule live at path for job j: its analyzer runs there (engine rules always) and the
+ * configuration does not switch it off? */
+static bool rule_live(const run *r, const job *j, const omen_rule *rule, const char *path) {
+  const omen_analyzer *a = omen_rule_analyzer(rule);
+  if (a) {
+    bool on = false;
+    for (size_t k = 0; k < r->norder; k++)
+      if (r->order[k] == a)
+        on = j->enabled[k];
+    if (!on)
+      return false;
+  }
+  omen_severity sev;
+  return !j->cfg || omen_config_rule_severity(j->cfg, path, rule, &sev);
+}
+
+/* The configured severity of diagnostics [from, ndiags) of j; those whose rule is off at their path
+ * are dropped. */
+static void configure(job *j, size_t from) {
+  if (!j->cfg)
+    return;
+  size_t o = from;
+  for (size_t i = from; i < j->ndiags; i++) {
+    omen_diag *d = &j->diags[i];
+    omen_severity sev;
+    if (!omen_config_rule_severity(j->cfg, d->loc.path, d->rule, &sev)) {
+      omen_diag_clear(d);
+      continue;
+    }
+    d->severity = sev;
+    j->diags[o++] = *d;
+  }
+  j->ndiags = o;
+}
+
+/* Suppression comments of file uf: marks the diagnostics they cover, and reports the directives
+ * that are malformed or, while a rule they name is live, matched nothing. */
+static omen_status suppress(run *r, job *j, size_t from, const unit_file *uf) {
+  omen_ignores ig = {0};
+  omen_status s = omen_ignores_scan(uf->f, uf->lang, &ig);
+  if (s == OMEN_OK && ig.n)
+    s = omen_ignores_apply(&ig, uf->f->path, j->diags + from, j->ndiags - from);
+  omen_unit tmp = {0};
+  size_t nrules = 0;
+  const omen_rule *const *all = omen_rules_all(&nrules);
+  for (size_t i = 0; i < ig.n && s == OMEN_OK; i++) {
+    const omen_ignore *g = &ig.v[i];
+    char msg[600];
+    if (g->problem) {
+      snprintf(msg, sizeof msg, "this suppression is ignored: %s", g->problem);
+      omen_unit_report(&tmp, &omen_rule_invalid_ignore, uf->f, g->start, g->end, msg);
+      continue;
+    }
+    if (g->used)
+      continue;
+    bool live = false;
+    for (size_t k = 0; all && k < nrules && !live; k++)
+      live = omen_ignore_names(g, all[k]->id) && rule_live(r, j, all[k], uf->f->path);
+    if (!live)
+      continue; /* every rule it names is off in this run: it may match again when they are back */
+    char names[300];
+    size_t len = 0;
+    names[0] = '\0';
+    for (size_t k = 0; k < g->nnames && len < sizeof names; k++) {
+      int w = snprintf(names + len, sizeof names - len, "%s%s", k ? ", " : "", g->names[k]);
+      if (w < 0)
+        break;
+      len += (size_t)w;
+    }
+    snprintf(msg, sizeof msg,
+             "this suppression of %s matches no finding here any more; delete it, or move it to the line it is "
+             "meant for",
+             names);
+    omen_unit_report(&tmp, &omen_rule_unused_ignore, uf->f, g->start, g->end, msg);
+  }
+  omen_ignores_free(&ig);
+  if (tmp.status != OMEN_OK && s == OMEN_OK)
+    s = tmp.status;
+  omen_status cs = collect(j, &tmp, NULL, 0);
+  return s == OMEN_OK ? cs : s;
+}
+
+/* After a unit's analyzers ran, while its files and trees are alive: configured severities,
+ * suppressions, and each diagnostic's enclosing function and fingerprints (diagnostics [from,
+ * ndiags) of j are the unit's). */
+static omen_status finish_unit(run *r, job *j, size_t from, const unit_file *uf, size_t nuf) {
+  configure(j, from);
+  omen_status s = OMEN_OK;
+  for (size_t k = 0; k < nuf && s == OMEN_OK; k++)
+    s = suppress(r, j, from, &uf[k]);
+  configure(j, from); /* the directives' own reports */
+  for (size_t i = from; i < j->ndiags && s == OMEN_OK; i++) {
+    omen_diag *d = &j->diags[i];
+    const unit_file *u = NULL;
+    for (size_t k = 0; k < nuf && !u; k++)
+      if (strcmp(uf[k].f->path, d->loc.path) == 0)
+        u = &uf[k];
+    if (!u)
+      continue; /* a read error: no text */
+    if (!d->scope) {
+      d->scope = u->lang == OMEN_LANG_GO ? omen_go_scope_at(u->root, u->f->text, d->loc.start)
+                                         : omen_c_scope_at(u->tu, u->cx, d->loc.start);
+    }
+    omen_diag_fingerprint(d, u->f);
+  }
+  return s;
+}
+
 static void first_error(TSNode n, TSNode *out, bool *found) {
   if (*found || !ts_node_has_error(n))
     return;
@@ -558,7 +750,7 @@ static omen_status run_go(run *r, worker *w, job *j) {
       report_read_error(j, &eu, j->files[i], why, r->opt->log);
       continue;
     }
-    if (!r->opt->include_generated && omen_go_generated(f->text, f->len)) {
+    if (!j->generated && omen_go_generated(f->text, f->len)) {
       j->ngenerated++;
       omen_file_free(f);
       continue;
@@ -577,7 +769,7 @@ static omen_status run_go(run *r, worker *w, job *j) {
     gf[ngf].root = ts_tree_root_node(t);
     pkgs[ngf] = go_package_name(&gf[ngf]);
     /* analyzers that scan files do it now, while the new tree is still in cache */
-    s = omen_unit_scan(r->order, r->norder, r->enabled, &gf[ngf], &scan_arenas[ngf], &scans[ngf], w->seconds);
+    s = omen_unit_scan(r->order, r->norder, j->enabled, &gf[ngf], &scan_arenas[ngf], &scans[ngf], w->seconds);
     ngf++;
   }
   /* group files by package clause: one unit per package */
@@ -645,13 +837,22 @@ static omen_status run_go(run *r, worker *w, job *j) {
       u.seconds = w->seconds;
       u.norder = r->norder;
       if (s == OMEN_OK) {
-        s = omen_unit_run(&u, r->enabled);
+        s = omen_unit_run(&u, j->enabled);
         if (s == OMEN_EINTERNAL)
           snprintf(j->err, sizeof j->err, "internal error while analyzing package %s in %s", u.pkg, j->dir);
       }
+      size_t from = j->ndiags;
       omen_status cs = collect(j, &u, ufiles, u.ngofiles);
       if (s == OMEN_OK)
         s = cs;
+      unit_file *uf = calloc(u.ngofiles + 1, sizeof *uf);
+      if (!uf && s == OMEN_OK)
+        s = OMEN_ENOMEM;
+      for (size_t k = 0; uf && k < u.ngofiles; k++)
+        uf[k] = (unit_file){u.gofiles[k].file, OMEN_LANG_GO, u.gofiles[k].root, NULL, NULL};
+      if (s == OMEN_OK)
+        s = finish_unit(r, j, from, uf, u.ngofiles);
+      free(uf);
     }
     for (size_t k = 0; k < u.ndiags; k++) {
       omen_diag_clear(u.diags[k]);
@@ -771,15 +972,19 @@ static omen_status run_c(run *r, worker *w, job *j) {
     if (!u.arena)
       s = OMEN_ENOMEM;
     else {
-      s = omen_unit_run(&u, r->enabled);
+      s = omen_unit_run(&u, j->enabled);
       if (s == OMEN_EINTERNAL)
         snprintf(j->err, sizeof j->err, "internal error while analyzing %s", path);
     }
   }
   const omen_file *files[1] = {f};
+  size_t from = j->ndiags;
   omen_status cs = collect(j, &u, files, 1);
   if (s == OMEN_OK)
     s = cs;
+  unit_file mainf = {f, j->lang, {{0}, NULL, NULL}, tu, tu ? u.cxmain : NULL};
+  if (s == OMEN_OK)
+    s = finish_unit(r, j, from, &mainf, 1);
   for (size_t k = 0; k < u.ndiags; k++) {
     omen_diag_clear(u.diags[k]);
     free(u.diags[k]);
@@ -813,6 +1018,12 @@ static void *work(void *arg) {
       continue;
     }
     j->status = j->lang == OMEN_LANG_GO ? run_go(r, &w, j) : run_c(r, &w, j);
+    if (r->opt->progress) {
+      pthread_mutex_lock(&r->mu);
+      r->done++;
+      r->opt->progress(r->opt->progress_ctx, r->done, r->js.n, j->lang == OMEN_LANG_GO ? j->dir : j->files[0]);
+      pthread_mutex_unlock(&r->mu);
+    }
   }
   ts_parser_delete(w.parser);
   if (w.index)
@@ -885,6 +1096,68 @@ void omen_result_free(omen_result *res) {
 
 /* ---------- enable/disable ---------- */
 
+static bool config_on(const omen_config *c, const char *name) {
+  return !c || omen_config_analyzer_on(c, name);
+}
+
+/* The analyzers that run under configuration c (NULL: none), into on[] (parallel to the order): the
+ * command line's --enable list, else what c switches on (its enable list, or all it does not
+ * disable); then what those require; then off what --disable names. */
+static omen_status mask_for(run *r, const omen_config *c, bool *on, char *err, size_t errlen) {
+  const omen_options *o = r->opt;
+  for (size_t k = 0; k < r->norder; k++)
+    on[k] = o->nenable == 0 && config_on(c, r->order[k]->name);
+  for (size_t i = 0; i < o->nenable; i++)
+    for (size_t k = 0; k < r->norder; k++)
+      if (strcmp(r->order[k]->name, o->enable[i]) == 0)
+        on[k] = true;
+  /* requirements of enabled analyzers: walk the order backwards (dependents come later) */
+  for (size_t k = r->norder; k > 0; k--) {
+    const omen_analyzer *a = r->order[k - 1];
+    if (!on[k - 1])
+      continue;
+    for (size_t q = 0; a->requires && a->requires[q]; q++)
+      for (size_t m = 0; m < r->norder; m++)
+        if (r->order[m] == a->requires[q])
+          on[m] = true;
+  }
+  for (size_t i = 0; i < o->ndisable; i++)
+    for (size_t k = 0; k < r->norder; k++)
+      if (strcmp(r->order[k]->name, o->disable[i]) == 0)
+        on[k] = false;
+  for (size_t k = 0; k < r->norder; k++) {
+    const omen_analyzer *a = r->order[k];
+    if (!on[k])
+      continue;
+    for (size_t q = 0; a->requires && a->requires[q]; q++) {
+      for (size_t m = 0; m < r->norder; m++) {
+        if (r->order[m] == a->requires[q] && !on[m]) {
+          snprintf(err, errlen, "cannot disable %s: %s requires it (disable %s too)", r->order[m]->name, a->name,
+                   a->name);
+          return OMEN_EUSAGE;
+        }
+      }
+    }
+  }
+  if (c && o->nenable == 0) { /* the configuration disabled something another analyzer needs */
+    for (size_t k = 0; k < r->norder; k++) {
+      if (!on[k] || config_on(c, r->order[k]->name))
+        continue;
+      for (size_t m = 0; m < r->norder; m++) {
+        const omen_analyzer *a = r->order[m];
+        for (size_t q = 0; on[m] && a->requires && a->requires[q]; q++) {
+          if (a->requires[q] == r->order[k]) {
+            snprintf(err, errlen, "%s: cannot disable %s: %s requires it (disable %s too)", omen_config_path(c),
+                     r->order[k]->name, a->name, a->name);
+            return OMEN_EUSAGE;
+          }
+        }
+      }
+    }
+  }
+  return OMEN_OK;
+}
+
 static omen_status select_analyzers(run *r, char *err, size_t errlen) {
   const omen_options *o = r->opt;
   const char *const *lists[2] = {o->enable, o->disable};
@@ -897,41 +1170,80 @@ static omen_status select_analyzers(run *r, char *err, size_t errlen) {
       }
     }
   }
-  for (size_t i = 0; i < r->norder; i++)
-    r->enabled[i] = o->nenable == 0;
-  for (size_t i = 0; i < o->nenable; i++)
-    for (size_t k = 0; k < r->norder; k++)
-      if (strcmp(r->order[k]->name, o->enable[i]) == 0)
-        r->enabled[k] = true;
-  /* requirements of enabled analyzers: walk the order backwards (dependents come later) */
-  for (size_t k = r->norder; k > 0; k--) {
-    const omen_analyzer *a = r->order[k - 1];
-    if (!r->enabled[k - 1])
-      continue;
-    for (size_t q = 0; a->requires && a->requires[q]; q++)
-      for (size_t m = 0; m < r->norder; m++)
-        if (r->order[m] == a->requires[q])
-          r->enabled[m] = true;
+  return mask_for(r, NULL, r->enabled, err, errlen);
+}
+
+/* The configuration entry governing path (a file or directory): with --no-config, or when no
+ * .omen.yml is found above it, the entry without configuration; with --config, that file's. Loads
+ * each file once. NULL after a configuration error (r->cfg_err says which). Main thread only. */
+static cfg_entry *cfg_for(run *r, const char *path) {
+  if (r->cfg_err)
+    return NULL;
+  const omen_options *o = r->opt;
+  char found[4096];
+  const char *want = NULL;
+  if (o->no_config)
+    want = NULL;
+  else if (o->config_file)
+    want = o->config_file;
+  else if (omen_config_find(path, found, sizeof found))
+    want = found;
+  char *abs = want ? omen_abspath(want) : NULL;
+  if (want && !abs) {
+    r->cfg_err = strdup(want);
+    return NULL;
   }
-  for (size_t i = 0; i < o->ndisable; i++)
-    for (size_t k = 0; k < r->norder; k++)
-      if (strcmp(r->order[k]->name, o->disable[i]) == 0)
-        r->enabled[k] = false;
-  for (size_t k = 0; k < r->norder; k++) {
-    const omen_analyzer *a = r->order[k];
-    if (!r->enabled[k])
-      continue;
-    for (size_t q = 0; a->requires && a->requires[q]; q++) {
-      for (size_t m = 0; m < r->norder; m++) {
-        if (r->order[m] == a->requires[q] && !r->enabled[m]) {
-          snprintf(err, errlen, "cannot disable %s: %s requires it (disable %s too)", r->order[m]->name, a->name,
-                   a->name);
-          return OMEN_EUSAGE;
-        }
-      }
+  for (size_t i = 0; i < r->ncfgs; i++) {
+    if (abs ? r->cfgs[i].path && strcmp(r->cfgs[i].path, abs) == 0 : !r->cfgs[i].path) {
+      free(abs);
+      return &r->cfgs[i];
     }
   }
-  return OMEN_OK;
+  cfg_entry *nv = realloc(r->cfgs, (r->ncfgs + 1) * sizeof *nv);
+  char err[1024];
+  err[0] = '\0';
+  if (!nv) {
+    free(abs);
+    r->cfg_err = strdup("out of memory");
+    return NULL;
+  }
+  r->cfgs = nv;
+  cfg_entry *e = &nv[r->ncfgs];
+  memset(e, 0, sizeof *e);
+  e->path = abs;
+  omen_status st = abs ? omen_config_load(want, &e->cfg, err, sizeof err) : OMEN_OK;
+  if (st == OMEN_OK) {
+    e->enabled = calloc(r->norder + 1, sizeof *e->enabled);
+    st = e->enabled ? mask_for(r, e->cfg, e->enabled, err, sizeof err) : OMEN_ENOMEM;
+  }
+  r->ncfgs++; /* freed with the others, also when it failed */
+  if (st != OMEN_OK) {
+    r->cfg_err = strdup(err[0] ? err : omen_status_str(st));
+    return NULL;
+  }
+  return e;
+}
+
+static void free_cfgs(run *r) {
+  for (size_t i = 0; i < r->ncfgs; i++) {
+    free(r->cfgs[i].path);
+    omen_config_free(r->cfgs[i].cfg);
+    free(r->cfgs[i].enabled);
+  }
+  free(r->cfgs);
+  free(r->cfg_err);
+}
+
+/* Points job j at the configuration governing path. */
+static bool job_config(run *r, job *j, const char *path) {
+  cfg_entry *e = cfg_for(r, path);
+  if (!e)
+    return false;
+  j->cfg = e->cfg;
+  j->enabled = e->enabled;
+  bool gen = false;
+  j->generated = r->opt->include_generated || (e->cfg && omen_config_include_generated(e->cfg, &gen) && gen);
+  return true;
 }
 
 /* ---------- entry point ---------- */
@@ -1005,10 +1317,17 @@ omen_status omen_check(const omen_options *opt, omen_reader *reader, omen_result
       break;
     }
     nroots++;
+    const cfg_entry *ce = S_ISDIR(st.st_mode) ? NULL : cfg_for(&r, disp);
     if (S_ISDIR(st.st_mode))
       s = walk(&r, disp, 0);
+    else if (!ce)
+      s = OMEN_EUSAGE;
+    else if (ce->cfg && omen_config_excluded(ce->cfg, disp))
+      ; /* named, but the configuration excludes it (pre-commit passes every staged file) */
+    else if (omen_lang_of_path(disp) == OMEN_LANG_GO)
+      s = add_package_of(&r, disp);
     else if (omen_lang_of_path(disp))
-      s = add_file(&r, disp);
+      s = add_file(&r, disp, ADD_NAMED);
     else if (opt->log)
       fprintf(opt->log, "omen: %s: not a Go, C or C++ source file, skipped\n", disp);
     free(disp);
@@ -1022,7 +1341,7 @@ omen_status omen_check(const omen_options *opt, omen_reader *reader, omen_result
       s = OMEN_ENOMEM;
       break;
     }
-    s = add_file(&r, disp);
+    s = add_file(&r, disp, ADD_WALKED);
     free(disp);
   }
   for (size_t i = 0; i < r.js.n && s == OMEN_OK; i++) {
@@ -1053,6 +1372,24 @@ omen_status omen_check(const omen_options *opt, omen_reader *reader, omen_result
   free(roots);
   if (s == OMEN_ELIMIT)
     snprintf(err, errlen, "more than %d source files; name fewer paths", MAX_WALK_FILES);
+  if (r.cfg_err) {
+    snprintf(err, errlen, "%s", r.cfg_err);
+    s = OMEN_EUSAGE;
+  }
+  if (s == OMEN_OK) { /* fail-on comes from the configuration of the first path */
+    char first[4096];
+    snprintf(first, sizeof first, "%s", paths[0]);
+    size_t fl = strlen(first);
+    if (fl >= 3 && strcmp(first + fl - 3, "...") == 0) /* "dir/..." */
+      first[fl - 3] = '\0';
+    const cfg_entry *ce = cfg_for(&r, first[0] ? first : ".");
+    if (ce && ce->cfg)
+      res->has_fail_on = omen_config_fail_on(ce->cfg, &res->fail_on);
+    if (r.cfg_err) {
+      snprintf(err, errlen, "%s", r.cfg_err);
+      s = OMEN_EUSAGE;
+    }
+  }
 
   /* run; the output is sorted afterwards, so it does not depend on -j or on scheduling */
   if (s == OMEN_OK) {
@@ -1108,6 +1445,19 @@ omen_status omen_check(const omen_options *opt, omen_reader *reader, omen_result
   }
   for (size_t i = 0; i < r.js.n; i++) {
     job *j = &r.js.v[i];
+    if (j->lang == OMEN_LANG_GO && !j->whole && j->nonly) { /* only Go files named on the command line */
+      size_t o = 0;
+      for (size_t k = 0; k < j->ndiags; k++) {
+        bool named = false;
+        for (size_t m = 0; m < j->nonly && !named; m++)
+          named = strcmp(j->only[m], j->diags[k].loc.path) == 0;
+        if (named)
+          j->diags[o++] = j->diags[k];
+        else
+          omen_diag_clear(&j->diags[k]);
+      }
+      j->ndiags = o;
+    }
     if (s == OMEN_OK) {
       if (j->ndiags)
         memcpy(res->diags + res->ndiags, j->diags, j->ndiags * sizeof *j->diags);
@@ -1136,6 +1486,7 @@ omen_status omen_check(const omen_options *opt, omen_reader *reader, omen_result
   free(r.order);
   free(r.enabled);
   free(r.seconds);
+  free_cfgs(&r);
   if (s != OMEN_OK) {
     if (!err[0])
       snprintf(err, errlen, "%s", omen_status_str(s));
@@ -1154,7 +1505,11 @@ omen_status omen_check(const omen_options *opt, omen_reader *reader, omen_result
     res->snapshots[o++] = res->snapshots[i];
   }
   res->nsnapshots = o;
-  for (size_t i = 0; i < res->ndiags; i++)
-    res->count[res->diags[i].severity]++;
+  for (size_t i = 0; i < res->ndiags; i++) {
+    if (res->diags[i].suppressed)
+      res->nsuppressed++;
+    else
+      res->count[res->diags[i].severity]++;
+  }
   return OMEN_OK;
 }

@@ -20,6 +20,12 @@ typedef struct omen_options {
   const char *compdb_dir; /* -p: where compile_commands.json lives; NULL: look in . and build/ */
   FILE *log;              /* where unreadable/unparsable files are mentioned; NULL: silent */
   bool include_generated; /* analyze Go files marked "Code generated ... DO NOT EDIT." too */
+  const char *config_file; /* --config: this .omen.yml for every path; NULL: the nearest one above each */
+  bool no_config;          /* --no-config: no configuration file at all */
+  /* Called (from any worker, one call at a time) after each unit: units done, units in all, and the
+   * unit's directory or file. NULL: none. */
+  void (*progress)(void *ctx, size_t done, size_t total, const char *path);
+  void *progress_ctx;
 } omen_options;
 
 /* The original text of a file that a fix edits, as it was when analyzed. */
@@ -40,6 +46,8 @@ typedef struct omen_result {
   size_t ndiags;
   size_t count[3]; /* by omen_severity, suppressed diagnostics left out */
   size_t nsuppressed; /* diagnostics suppressed in source (still in diags, d->suppressed set) */
+  bool has_fail_on;   /* the configuration of the first path sets fail-on: */
+  omen_severity fail_on;
   omen_snapshot *snapshots; /* sorted by path */
   size_t nsnapshots;
   size_t nunits, nfiles;

@@ -133,7 +133,7 @@ static omen_status plans_build(const omen_result *r, bool unsafe, plans *ps) {
   size_t np = 0;
   for (size_t i = 0; i < nd; i++) {
     const omen_diag *d = &r->diags[i];
-    for (size_t k = 0; k < d->nfixes; k++) {
+    for (size_t k = 0; !d->suppressed && k < d->nfixes; k++) { /* a suppressed finding is left as it is */
       const omen_fix *f = &d->fixes[k];
       if (!allowed(f->applicability, unsafe))
         continue;

@@ -103,3 +103,106 @@ bool omen_go_generated(const char *text, size_t len) {
   }
   return false;
 }
+
+static char *node_str(TSNode n, const char *text) {
+  uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
+  return ts_node_is_null(n) || e < s ? NULL : strndup(text + s, e - s);
+}
+
+/* "(*T)" or "T" for a method's receiver list `(r *T)`, `(T)`, `(r *T[K])`. */
+static char *receiver_text(TSNode recv, const char *text) {
+  TSNode decl = ts_node_named_child(recv, 0);
+  TSNode ty = ts_node_is_null(decl) ? decl : ts_node_child_by_field_name(decl, "type", 4);
+  if (ts_node_is_null(ty))
+    return NULL;
+  bool ptr = strcmp(ts_node_type(ty), "pointer_type") == 0;
+  if (ptr)
+    ty = ts_node_named_child(ty, 0);
+  if (!ts_node_is_null(ty) && strcmp(ts_node_type(ty), "generic_type") == 0)
+    ty = ts_node_child_by_field_name(ty, "type", 4);
+  char *name = node_str(ty, text);
+  if (!name)
+    return NULL;
+  size_t n = strlen(name) + 4;
+  char *out = malloc(n);
+  if (out)
+    snprintf(out, n, ptr ? "(*%s)" : "%s", name);
+  free(name);
+  return out;
+}
+
+char *omen_go_scope_at(TSNode root, const char *text, uint32_t off) {
+  if (ts_node_is_null(root) || !text)
+    return NULL;
+  /* the top-level declaration around off: a child of the root (no parent walks) */
+  uint32_t n = ts_node_named_child_count(root);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode d = ts_node_named_child(root, i);
+    if (ts_node_start_byte(d) > off)
+      break;
+    if (ts_node_end_byte(d) <= off)
+      continue;
+    const char *k = ts_node_type(d);
+    bool method = strcmp(k, "method_declaration") == 0;
+    if (!method && strcmp(k, "function_declaration") != 0)
+      return NULL;
+    char *name = node_str(ts_node_child_by_field_name(d, "name", 4), text);
+    if (!name || !method)
+      return name;
+    char *recv = receiver_text(ts_node_child_by_field_name(d, "receiver", 8), text);
+    if (!recv)
+      return name;
+    size_t len = strlen(recv) + strlen(name) + 2;
+    char *out = malloc(len);
+    if (out)
+      snprintf(out, len, "%s.%s", recv, name);
+    free(recv);
+    free(name);
+    return out;
+  }
+  return NULL;
+}
+
+static bool is_function_cursor(enum CXCursorKind k) {
+  return k == CXCursor_FunctionDecl || k == CXCursor_CXXMethod || k == CXCursor_Constructor ||
+         k == CXCursor_Destructor || k == CXCursor_ConversionFunction || k == CXCursor_FunctionTemplate;
+}
+
+char *omen_c_scope_at(CXTranslationUnit tu, CXFile file, uint32_t off) {
+  if (!tu || !file)
+    return NULL;
+  CXCursor c = clang_getCursor(tu, clang_getLocationForOffset(tu, file, off));
+  /* up through lambdas and blocks to the function */
+  for (int guard = 0; guard < 64 && !clang_Cursor_isNull(c) && !is_function_cursor(clang_getCursorKind(c));
+       guard++) {
+    enum CXCursorKind k = clang_getCursorKind(c);
+    if (k == CXCursor_TranslationUnit || clang_isInvalid(k))
+      return NULL;
+    c = clang_getCursorSemanticParent(c);
+  }
+  if (clang_Cursor_isNull(c) || !is_function_cursor(clang_getCursorKind(c)))
+    return NULL;
+  char buf[1024];
+  size_t len = 0;
+  buf[0] = '\0';
+  /* qualifiers, innermost last */
+  CXCursor parts[16];
+  size_t np = 0;
+  for (CXCursor p = c; np < 16 && !clang_Cursor_isNull(p); p = clang_getCursorSemanticParent(p)) {
+    enum CXCursorKind k = clang_getCursorKind(p);
+    if (k == CXCursor_TranslationUnit || clang_isInvalid(k))
+      break;
+    parts[np++] = p;
+  }
+  for (size_t i = np; i > 0; i--) {
+    CXString sp = clang_getCursorSpelling(parts[i - 1]);
+    const char *t = clang_getCString(sp);
+    int w = snprintf(buf + len, sizeof buf - len, "%s%s", len ? "::" : "", t && *t ? t : "(anonymous)");
+    clang_disposeString(sp);
+    if (w < 0 || (size_t)w >= sizeof buf - len)
+      break;
+    len += (size_t)w;
+  }
+  return len ? strdup(buf) : NULL;
+}
+

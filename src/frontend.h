@@ -2,7 +2,9 @@
 #ifndef OMEN_FRONTEND_H
 #define OMEN_FRONTEND_H
 
+#include <clang-c/Index.h>
 #include <stdbool.h>
+#include <tree_sitter/api.h>
 
 #include "omen.h"
 
@@ -16,5 +18,14 @@ int omen_syntax_errors(const char *path, const char *text, size_t len);
 /* Is this Go source generated? The convention (go help generate): a line
  * "// Code generated ... DO NOT EDIT." before the package clause. */
 bool omen_go_generated(const char *text, size_t len);
+
+/* The function enclosing byte off of a Go file (root: its tree's root; text: its source), as a
+ * fingerprint and people name it: "Serve", "(*Server).Serve", "T.String"; the named function around
+ * a func literal. NULL at top level or when out of memory; the caller frees it. */
+char *omen_go_scope_at(TSNode root, const char *text, uint32_t off);
+
+/* The same for C/C++: the function or method around byte off of file in tu, qualified by its
+ * namespaces and classes ("ns::Pool::worker", "main"). NULL outside functions. */
+char *omen_c_scope_at(CXTranslationUnit tu, CXFile file, uint32_t off);
 
 #endif

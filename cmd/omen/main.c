@@ -1,10 +1,16 @@
-/* main.c - the omen command line: check, analyzers, rules, version, help. */
+/* main.c - the omen command line: check, fix, explain, baseline, config, analyzers, rules, version. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "baseline.h"
+#include "config.h"
 #include "driver.h"
 #include "fix.h"
 #include "output.h"
@@ -17,13 +23,27 @@ static const char usage_text[] =
     "\n"
     "commands:\n"
     "  check [flags] [PATH ...]   analyze Go packages and C/C++ files (default: .; ./... accepted)\n"
+    "  fix [flags] [PATH ...]     apply safe fixes (check --fix); --diff previews, --unsafe-fixes widens\n"
+    "  explain RULE               print a rule's documentation\n"
+    "  baseline write FILE [flags] [PATH ...]\n"
+    "                             record the current findings, for --baseline FILE later\n"
+    "  config init [--force]      write a commented starter .omen.yml here\n"
+    "  config show [--config FILE] [PATH]\n"
+    "                             print the configuration in effect for PATH (default .)\n"
     "  analyzers                  list analyzers with their requirements, in run order\n"
     "  rules [--markdown]         list every rule id with severity and summary\n"
     "  version                    print the version\n"
     "\n"
     "check flags:\n"
-    "  --format text|json|sarif   output format (default text)\n"
-    "  -o, --output FILE          write the report to FILE instead of stdout\n"
+    "  --format F                 text, json, sarif, github, gitlab or checkstyle (default text);\n"
+    "                             repeat it to write several reports in one run\n"
+    "  -o, --output FILE          write the report of the --format before it to FILE (default stdout)\n"
+    "  --config FILE              use this configuration for every path (default: the nearest .omen.yml\n"
+    "                             above each analyzed path)\n"
+    "  --no-config                ignore .omen.yml files\n"
+    "  --baseline FILE            report only findings absent from FILE (a JSON or SARIF report)\n"
+    "  --write-baseline FILE      also write every current finding to FILE (JSON)\n"
+    "  --new-from-rev REV         report only findings on lines added or changed since git revision REV\n"
     "  --enable A,B               run only these analyzers (and what they require)\n"
     "  --disable A,B              do not run these analyzers\n"
     "  --exclude GLOB             skip paths matching GLOB (repeatable)\n"
@@ -35,10 +55,10 @@ static const char usage_text[] =
     "  --unsafe-fixes             with --fix or --diff, also use unsafe fixes\n"
     "  --include-generated        also analyze Go files marked \"Code generated ... DO NOT EDIT.\"\n"
     "  --stats                    print CPU time per stage and analyzer on stderr\n"
-    "  -q, --quiet                no summary line, no messages about skipped files\n"
+    "  -q, --quiet                no summary line, no progress, no messages about skipped files\n"
     "  --version, --help\n"
     "\n"
-    "exit status: 0 no finding at or above --fail-on, 1 findings, 2 usage or internal error\n";
+    "exit status: 0 no finding at or above --fail-on, 1 findings, 2 usage, configuration or internal error\n";
 
 typedef struct strv {
   const char **v;
@@ -92,8 +112,56 @@ static int cmd_analyzers(void) {
   return EXIT_CLEAN;
 }
 
-static void md_code(const char *lang, const char *code) {
-  printf("```%s\n%s\n```\n\n", strcmp(lang, "c/c++") == 0 ? "c" : lang, code);
+static void md_code(FILE *out, const char *lang, const char *code) {
+  fprintf(out, "```%s\n%s\n```\n\n", strcmp(lang, "c/c++") == 0 ? "c" : lang, code);
+}
+
+/* One rule's section of docs/rules.md (and of omen explain). */
+static void print_rule_md(FILE *out, const omen_rule *r) {
+  const omen_analyzer *a = omen_rule_analyzer(r);
+  fprintf(out, "<a id=\"%s\"></a>\n## %s\n\n%s.\n\n", r->id, r->id, r->summary);
+  fprintf(out, "Default severity: %s. Confidence: %s. Language: %s. Reported by: %s.\n\n",
+          omen_severity_str(r->severity), omen_confidence_str(r->confidence), r->lang, a ? a->name : "the engine");
+  fprintf(out, "### What it does\n\n%s\n\n### Why it is bad\n\n%s\n\n", r->what, r->why);
+  if (r->example && *r->example) {
+    fprintf(out, "### Example\n\n");
+    md_code(out, r->lang, r->example);
+  }
+  if (r->instead && *r->instead) {
+    fprintf(out, "### Use instead\n\n");
+    if (strchr(r->instead, '\n') || strchr(r->instead, '{'))
+      md_code(out, r->lang, r->instead);
+    else
+      fprintf(out, "%s\n\n", r->instead);
+  }
+  fprintf(out, "### Fix\n\n%s\n\n", r->fix);
+  if (r->options && r->options[0].name) {
+    fprintf(out, "### Options\n\nSet in `.omen.yml` under `rules: {%s: {options: {...}}}`:\n\n", r->id);
+    for (const omen_rule_option *o = r->options; o->name; o++)
+      fprintf(out, "- `%s` (default `%s`): %s\n", o->name, o->def, o->doc);
+    fprintf(out, "\n");
+  }
+  char fam[64];
+  const char *slash = strchr(r->id, '/');
+  snprintf(fam, sizeof fam, "%.*s", slash ? (int)(slash - r->id) : (int)strlen(r->id), r->id);
+  if (strcmp(fam, "omen") == 0) {
+    fprintf(out, "### How to suppress\n\nThe engine's own findings cannot be suppressed in source; switch the rule "
+                 "off in `.omen.yml` (`rules: {%s: off}`) if you must.\n\n",
+            r->id);
+    return;
+  }
+  fprintf(out,
+          "### How to suppress\n\nOn the line or the line above, with the reason: `//omen:ignore %s reason` "
+          "(or the family, `//omen:ignore %s reason`)",
+          r->id, fam);
+  if (strcmp(r->lang, "go") != 0)
+    fprintf(out, "; in C/C++ also `// NOLINT(omen-%s) reason`", r->id);
+  fprintf(out, ". For a whole file: `//omen:file-ignore %s reason`. In `.omen.yml`: `rules: {%s: off}`, "
+               "for some paths under `overrides`.",
+          r->id, r->id);
+  if (a)
+    fprintf(out, " Or run without the analyzer: `omen check --disable %s`.", a->name);
+  fprintf(out, "\n\n");
 }
 
 static int cmd_rules(int argc, char **argv) {
@@ -119,9 +187,10 @@ static int cmd_rules(int argc, char **argv) {
   }
   printf("# omen rules\n\n"
          "<!-- Generated by `omen rules --markdown` from the rule table; do not edit by hand. -->\n\n"
-         "Every finding carries a rule id `family/name`. Suppression comments and configuration arrive "
-         "with the CI workflow; until then, disable the analyzer that reports a rule with "
-         "`--disable ANALYZER` (see `omen analyzers`).\n\n"
+         "Every finding carries a rule id `family/name`. `omen explain RULE` prints a rule's section. "
+         "Findings are suppressed in source with a reason (`//omen:ignore RULE reason`, see "
+         "[suppressions.md](suppressions.md)) and tuned per path in `.omen.yml` (see "
+         "[configuration.md](configuration.md)).\n\n"
          "| rule | severity | confidence | analyzer | summary |\n|---|---|---|---|---|\n");
   for (size_t i = 0; i < n; i++) {
     const omen_analyzer *a = omen_rule_analyzer(all[i]);
@@ -129,33 +198,115 @@ static int cmd_rules(int argc, char **argv) {
            omen_confidence_str(all[i]->confidence), a ? a->name : "(engine)", all[i]->summary);
   }
   printf("\n");
-  for (size_t i = 0; i < n; i++) {
-    const omen_rule *r = all[i];
-    const omen_analyzer *a = omen_rule_analyzer(r);
-    printf("<a id=\"%s\"></a>\n## %s\n\n%s.\n\n", r->id, r->id, r->summary);
-    printf("Default severity: %s. Confidence: %s. Language: %s. Reported by: %s.\n\n",
-           omen_severity_str(r->severity), omen_confidence_str(r->confidence), r->lang,
-           a ? a->name : "the engine");
-    printf("### What it does\n\n%s\n\n### Why it is bad\n\n%s\n\n", r->what, r->why);
-    if (r->example && *r->example) {
-      printf("### Example\n\n");
-      md_code(r->lang, r->example);
-    }
-    if (r->instead && *r->instead) {
-      printf("### Use instead\n\n");
-      if (strchr(r->instead, '\n') || strchr(r->instead, '{'))
-        md_code(r->lang, r->instead);
-      else
-        printf("%s\n\n", r->instead);
-    }
-    printf("### Fix\n\n%s\n\n", r->fix);
-    if (a)
-      printf("### How to suppress\n\nRun without the analyzer: `omen check --disable %s`.\n\n", a->name);
-  }
+  for (size_t i = 0; i < n; i++)
+    print_rule_md(stdout, all[i]);
   return EXIT_CLEAN;
 }
 
-static int cmd_check(int argc, char **argv) {
+static int cmd_explain(int argc, char **argv) {
+  if (argc != 2) {
+    fprintf(stderr, "usage: omen explain RULE   (omen rules lists them)\n");
+    return EXIT_TROUBLE;
+  }
+  const omen_rule *r = omen_rule_find(argv[1]);
+  if (r) {
+    print_rule_md(stdout, r);
+    return EXIT_CLEAN;
+  }
+  size_t n;
+  const omen_rule *const *all = omen_rules_all(&n);
+  fprintf(stderr, "omen: explain: no rule '%s'", argv[1]);
+  const char *sep = "; did you mean: ";
+  size_t shown = 0;
+  for (size_t i = 0; all && i < n && shown < 8; i++) { /* ids containing what was typed */
+    if (argv[1][0] && strstr(all[i]->id, argv[1])) {
+      fprintf(stderr, "%s%s", sep, all[i]->id);
+      sep = ", ";
+      shown++;
+    }
+  }
+  fprintf(stderr, "\n");
+  return EXIT_TROUBLE;
+}
+
+static double wall_now(void) {
+  struct timeval tv;
+  gettimeofday(&tv, NULL);
+  return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
+
+static double mono_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The progress line on a terminal: shown once a run has taken half a second, redrawn at most ten
+ * times a second, erased at the end. */
+typedef struct progress {
+  double start, last;
+  bool shown;
+} progress;
+
+static void progress_cb(void *ctx, size_t done, size_t total, const char *path) {
+  progress *p = ctx;
+  double now = mono_now();
+  if (now - p->start < 0.5 || (now - p->last < 0.1 && done < total))
+    return;
+  p->last = now;
+  p->shown = true;
+  size_t n = strlen(path);
+  const char *tail = n > 60 ? path + n - 57 : path;
+  fprintf(stderr, "\r\033[Komen: [%zu/%zu] %s%s", done, total, n > 60 ? "..." : "", tail);
+  fflush(stderr);
+}
+
+static void progress_end(progress *p) {
+  if (p->shown)
+    fputs("\r\033[K", stderr);
+  p->shown = false;
+}
+
+/* One report to write: a format and a file (NULL: stdout). */
+typedef struct outspec {
+  omen_format fmt;
+  const char *path;
+} outspec;
+
+static void recount(omen_result *res) {
+  memset(res->count, 0, sizeof res->count);
+  res->nsuppressed = 0;
+  for (size_t i = 0; i < res->ndiags; i++) {
+    if (res->diags[i].suppressed)
+      res->nsuppressed++;
+    else
+      res->count[res->diags[i].severity]++;
+  }
+}
+
+static bool write_report(omen_format fmt, const char *path, const omen_result *res, const omen_output_opts *oo) {
+  FILE *out = path ? fopen(path, "w") : stdout;
+  if (!out) {
+    fprintf(stderr, "omen: %s: cannot write: %s\n", path, strerror(errno));
+    return false;
+  }
+  omen_status s = omen_write(fmt, out, res, oo);
+  if (path && fclose(out) != 0 && s == OMEN_OK)
+    s = OMEN_EIO;
+  if (!path && fflush(out) != 0 && s == OMEN_OK)
+    s = OMEN_EIO;
+  if (s != OMEN_OK) {
+    fprintf(stderr, "omen: writing the %s report%s%s: %s\n", omen_format_name(fmt), path ? " to " : "",
+            path ? path : "", omen_status_str(s));
+    return false;
+  }
+  return true;
+}
+
+typedef enum check_mode { MODE_CHECK, MODE_FIX, MODE_BASELINE } check_mode;
+
+/* check, fix (mode FIX: --fix implied) and baseline write (mode BASELINE: baseline_out is the file). */
+static int cmd_check(int argc, char **argv, check_mode mode, const char *baseline_out) {
   enum {
     O_FORMAT = 256,
     O_ENABLE,
@@ -167,24 +318,44 @@ static int cmd_check(int argc, char **argv) {
     O_UNSAFE,
     O_GENERATED,
     O_STATS,
+    O_CONFIG,
+    O_NOCONFIG,
+    O_BASELINE,
+    O_WRITEBASE,
+    O_NEWFROM,
     O_VERSION,
     O_HELP
   };
   static const struct option longopts[] = {
-      {"format", required_argument, NULL, O_FORMAT},   {"output", required_argument, NULL, 'o'},
-      {"enable", required_argument, NULL, O_ENABLE},   {"disable", required_argument, NULL, O_DISABLE},
-      {"exclude", required_argument, NULL, O_EXCLUDE}, {"fail-on", required_argument, NULL, O_FAILON},
-      {"diff", no_argument, NULL, O_DIFF},             {"fix", no_argument, NULL, O_FIX},
-      {"unsafe-fixes", no_argument, NULL, O_UNSAFE},   {"quiet", no_argument, NULL, 'q'},
-      {"include-generated", no_argument, NULL, O_GENERATED}, {"stats", no_argument, NULL, O_STATS},
-      {"version", no_argument, NULL, O_VERSION},       {"help", no_argument, NULL, O_HELP},
+      {"format", required_argument, NULL, O_FORMAT},
+      {"output", required_argument, NULL, 'o'},
+      {"enable", required_argument, NULL, O_ENABLE},
+      {"disable", required_argument, NULL, O_DISABLE},
+      {"exclude", required_argument, NULL, O_EXCLUDE},
+      {"fail-on", required_argument, NULL, O_FAILON},
+      {"diff", no_argument, NULL, O_DIFF},
+      {"fix", no_argument, NULL, O_FIX},
+      {"unsafe-fixes", no_argument, NULL, O_UNSAFE},
+      {"quiet", no_argument, NULL, 'q'},
+      {"include-generated", no_argument, NULL, O_GENERATED},
+      {"stats", no_argument, NULL, O_STATS},
+      {"config", required_argument, NULL, O_CONFIG},
+      {"no-config", no_argument, NULL, O_NOCONFIG},
+      {"baseline", required_argument, NULL, O_BASELINE},
+      {"write-baseline", required_argument, NULL, O_WRITEBASE},
+      {"new-from-rev", required_argument, NULL, O_NEWFROM},
+      {"version", no_argument, NULL, O_VERSION},
+      {"help", no_argument, NULL, O_HELP},
       {NULL, 0, NULL, 0},
   };
-  omen_format fmt = OMEN_FORMAT_TEXT;
-  const char *output = NULL;
+  outspec outs[16];
+  size_t nouts = 0;
   strv enable = {0}, disable = {0}, exclude = {0};
   omen_severity fail_on = OMEN_SEV_WARNING;
-  bool diff = false, fix = false, unsafe = false, quiet = false, generated = false, stats = false;
+  bool fail_on_given = false;
+  bool diff = false, fix = mode == MODE_FIX, unsafe = false, quiet = false, generated = false, stats = false;
+  bool no_config = false;
+  const char *config = NULL, *baseline = NULL, *write_baseline = baseline_out, *new_from = NULL;
   long jobs = 0;
   const char *compdb = NULL;
   int c, rc = EXIT_TROUBLE;
@@ -192,14 +363,29 @@ static int cmd_check(int argc, char **argv) {
   opterr = 0;
   while ((c = getopt_long(argc, argv, ":o:j:p:q", longopts, NULL)) != -1) {
     switch (c) {
-    case O_FORMAT:
-      if (!omen_format_parse(optarg, &fmt)) {
-        fprintf(stderr, "omen: --format: unknown format '%s' (text, json, sarif)\n", optarg);
+    case O_FORMAT: {
+      omen_format f;
+      if (!omen_format_parse(optarg, &f)) {
+        fprintf(stderr, "omen: --format: unknown format '%s' (text, json, sarif, github, gitlab, checkstyle)\n",
+                optarg);
         goto out;
       }
+      if (nouts == sizeof outs / sizeof *outs) {
+        fprintf(stderr, "omen: --format: at most %zu reports in one run\n", sizeof outs / sizeof *outs);
+        goto out;
+      }
+      outs[nouts++] = (outspec){f, NULL};
       break;
+    }
     case 'o':
-      output = optarg;
+      if (nouts == 0) /* -o before any --format: the text report */
+        outs[nouts++] = (outspec){OMEN_FORMAT_TEXT, NULL};
+      if (outs[nouts - 1].path) {
+        fprintf(stderr, "omen: -o %s: the %s report already goes to %s (give --format before each -o)\n", optarg,
+                omen_format_name(outs[nouts - 1].fmt), outs[nouts - 1].path);
+        goto out;
+      }
+      outs[nouts - 1].path = optarg;
       break;
     case O_ENABLE:
       if (push_list(&enable, optarg) != 0)
@@ -218,6 +404,7 @@ static int cmd_check(int argc, char **argv) {
         fprintf(stderr, "omen: --fail-on: expected error, warning or note, got '%s'\n", optarg);
         goto out;
       }
+      fail_on_given = true;
       break;
     case O_DIFF:
       diff = true;
@@ -236,6 +423,25 @@ static int cmd_check(int argc, char **argv) {
       break;
     case O_STATS:
       stats = true;
+      break;
+    case O_CONFIG:
+      config = optarg;
+      break;
+    case O_NOCONFIG:
+      no_config = true;
+      break;
+    case O_BASELINE:
+      baseline = optarg;
+      break;
+    case O_WRITEBASE:
+      if (mode == MODE_BASELINE) {
+        fprintf(stderr, "omen: baseline write: the baseline file is the first argument\n");
+        goto out;
+      }
+      write_baseline = optarg;
+      break;
+    case O_NEWFROM:
+      new_from = optarg;
       break;
     case 'j': {
       char *end;
@@ -265,11 +471,45 @@ static int cmd_check(int argc, char **argv) {
       goto out;
     }
   }
-  if (diff && fix) {
+  if (diff && fix && mode != MODE_FIX) {
     fprintf(stderr, "omen: --diff and --fix cannot be used together\n");
     goto out;
   }
+  if (diff && mode == MODE_FIX)
+    fix = false; /* omen fix --diff: preview */
+  if (config && no_config) {
+    fprintf(stderr, "omen: --config and --no-config cannot be used together\n");
+    goto out;
+  }
+  if (nouts == 0)
+    outs[nouts++] = (outspec){OMEN_FORMAT_TEXT, NULL};
+  for (size_t i = 0, to_stdout = 0; i < nouts; i++) {
+    if (!outs[i].path && ++to_stdout > 1) {
+      fprintf(stderr, "omen: only one report can go to stdout: give -o FILE after --format %s\n",
+              omen_format_name(outs[i].fmt));
+      goto out;
+    }
+    for (size_t k = 0; k < i; k++) {
+      if (outs[i].path && outs[k].path && strcmp(outs[i].path, outs[k].path) == 0) {
+        fprintf(stderr, "omen: two reports would be written to %s\n", outs[i].path);
+        goto out;
+      }
+    }
+  }
   {
+    omen_baseline *base = NULL;
+    omen_changes *changes = NULL;
+    char err[1024];
+    if (baseline && omen_baseline_load(baseline, &base, err, sizeof err) != OMEN_OK) {
+      fprintf(stderr, "omen: --baseline: %s\n", err);
+      goto out;
+    }
+    if (new_from && omen_changes_since(new_from, &changes, err, sizeof err) != OMEN_OK) {
+      fprintf(stderr, "omen: --new-from-rev: %s\n", err);
+      omen_baseline_free(base);
+      goto out;
+    }
+    progress prog = {mono_now(), 0, false};
     omen_options opt = {0};
     opt.paths = (const char *const *)argv + optind;
     opt.npaths = (size_t)(argc - optind);
@@ -283,44 +523,70 @@ static int cmd_check(int argc, char **argv) {
     opt.compdb_dir = compdb;
     opt.log = quiet ? NULL : stderr;
     opt.include_generated = generated;
+    opt.config_file = config;
+    opt.no_config = no_config;
+    if (!quiet && isatty(STDERR_FILENO)) {
+      opt.progress = progress_cb;
+      opt.progress_ctx = &prog;
+    }
     omen_reader *reader = omen_reader_new(0);
-    if (!reader)
+    if (!reader) {
+      omen_baseline_free(base);
+      omen_changes_free(changes);
       goto oom;
+    }
     omen_result res;
-    char err[1024];
+    double started = wall_now();
     omen_status s = omen_check(&opt, reader, &res, err, sizeof err);
+    progress_end(&prog);
     if (s != OMEN_OK) {
       fprintf(stderr, "omen: %s\n", err);
       omen_reader_free(reader);
+      omen_baseline_free(base);
+      omen_changes_free(changes);
       goto out;
     }
+    rc = EXIT_CLEAN;
+    omen_output_opts oo = {0};
+    oo.quiet = quiet;
+    oo.start_time = started;
+    if (write_baseline) { /* every current finding, before any filtering */
+      oo.end_time = wall_now();
+      if (!write_report(OMEN_FORMAT_JSON, write_baseline, &res, &oo))
+        rc = EXIT_TROUBLE;
+      else if (mode == MODE_BASELINE && !quiet)
+        fprintf(stderr, "omen: wrote %zu finding%s to %s\n", res.ndiags - res.nsuppressed,
+                res.ndiags - res.nsuppressed == 1 ? "" : "s", write_baseline);
+    }
+    if (changes)
+      oo.nunchanged = omen_changes_filter(changes, res.diags, &res.ndiags);
+    if (base)
+      oo.nbaselined = omen_baseline_filter(base, res.diags, &res.ndiags);
+    recount(&res);
+    if (!fail_on_given && res.has_fail_on)
+      fail_on = res.fail_on;
     bool failing = false;
     for (int sev = (int)fail_on; sev <= OMEN_SEV_ERROR; sev++)
       failing |= res.count[sev] > 0;
-    rc = failing ? EXIT_FINDINGS : EXIT_CLEAN;
-    FILE *out = stdout;
-    if (output && !diff) {
-      out = fopen(output, "w");
-      if (!out) {
-        fprintf(stderr, "omen: %s: cannot write: %m\n", output);
+    if (rc == EXIT_CLEAN && mode != MODE_BASELINE)
+      rc = failing ? EXIT_FINDINGS : EXIT_CLEAN;
+    oo.exit_code = rc;
+    oo.end_time = wall_now();
+    if (mode == MODE_BASELINE) {
+      /* the file is the report */
+    } else if (diff) {
+      s = omen_fixes_diff(&res, unsafe, stdout);
+      if (s != OMEN_OK) {
+        fprintf(stderr, "omen: writing the diff: %s\n", omen_status_str(s));
         rc = EXIT_TROUBLE;
-        out = NULL;
       }
-    }
-    if (out && diff) {
-      s = omen_fixes_diff(&res, unsafe, out);
-    } else if (out) {
-      omen_output_opts oo = {0};
-      oo.color = fmt == OMEN_FORMAT_TEXT && !output && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
-      oo.quiet = quiet;
-      oo.exit_code = rc;
-      s = omen_write(fmt, out, &res, &oo);
-    }
-    if (out && out != stdout && fclose(out) != 0)
-      s = OMEN_EIO;
-    if (out && s != OMEN_OK) {
-      fprintf(stderr, "omen: writing the report: %s\n", omen_status_str(s));
-      rc = EXIT_TROUBLE;
+    } else {
+      for (size_t i = 0; i < nouts; i++) {
+        omen_output_opts o1 = oo;
+        o1.color = outs[i].fmt == OMEN_FORMAT_TEXT && !outs[i].path && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+        if (!write_report(outs[i].fmt, outs[i].path, &res, &o1))
+          rc = EXIT_TROUBLE;
+      }
     }
     if (stats) {
       double total = 0;
@@ -339,6 +605,7 @@ static int cmd_check(int argc, char **argv) {
         fprintf(stderr, "omen: --fix: %s\n", omen_status_str(s));
         rc = EXIT_TROUBLE;
       }
+      size_t changed = 0, applied = 0, left = 0;
       for (size_t i = 0; i < rep.nfiles; i++) {
         const omen_fix_outcome *o = &rep.files[i];
         if (o->error)
@@ -349,11 +616,19 @@ static int cmd_check(int argc, char **argv) {
                   o->path, o->applied, o->applied == 1 ? "" : "es", o->skipped);
         else if (!quiet)
           fprintf(stderr, "omen: %s: applied %zu fix%s\n", o->path, o->applied, o->applied == 1 ? "" : "es");
+        changed += !o->error && o->applied;
+        applied += o->error ? 0 : o->applied;
+        left += o->error ? o->applied + o->skipped : o->skipped;
       }
+      if (!quiet && mode == MODE_FIX)
+        fprintf(stderr, "omen: fixed %zu finding%s in %zu file%s; %zu fix%s not applied\n", applied,
+                applied == 1 ? "" : "s", changed, changed == 1 ? "" : "s", left, left == 1 ? "" : "es");
       omen_fix_report_free(&rep);
     }
     omen_result_free(&res);
     omen_reader_free(reader);
+    omen_baseline_free(base);
+    omen_changes_free(changes);
   }
   goto out;
 oom:
@@ -365,6 +640,72 @@ out:
   return rc;
 }
 
+static int cmd_baseline(int argc, char **argv) {
+  if (argc < 3 || strcmp(argv[1], "write") != 0 || argv[2][0] == '-') {
+    fprintf(stderr, "usage: omen baseline write FILE [check flags] [PATH ...]\n");
+    return EXIT_TROUBLE;
+  }
+  /* "baseline write FILE rest..." runs like "check rest..." */
+  const char *file = argv[2];
+  argv[2] = argv[0];
+  return cmd_check(argc - 2, argv + 2, MODE_BASELINE, file);
+}
+
+static int cmd_config(int argc, char **argv) {
+  if (argc >= 2 && strcmp(argv[1], "init") == 0) {
+    bool force = argc == 3 && strcmp(argv[2], "--force") == 0;
+    if (argc > 3 || (argc == 3 && !force)) {
+      fprintf(stderr, "usage: omen config init [--force]\n");
+      return EXIT_TROUBLE;
+    }
+    struct stat st;
+    if (!force && lstat(OMEN_CONFIG_NAME, &st) == 0) {
+      fprintf(stderr, "omen: %s already exists (--force overwrites it)\n", OMEN_CONFIG_NAME);
+      return EXIT_TROUBLE;
+    }
+    FILE *f = fopen(OMEN_CONFIG_NAME, "w");
+    const char *text = omen_config_starter();
+    if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
+      fprintf(stderr, "omen: %s: cannot write: %s\n", OMEN_CONFIG_NAME, strerror(errno));
+      return EXIT_TROUBLE;
+    }
+    printf("wrote %s\n", OMEN_CONFIG_NAME);
+    return EXIT_CLEAN;
+  }
+  if (argc >= 2 && strcmp(argv[1], "show") == 0) {
+    const char *file = NULL, *path = ".";
+    for (int i = 2; i < argc; i++) {
+      if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+        file = argv[++i];
+      else if (argv[i][0] != '-' && strcmp(path, ".") == 0)
+        path = argv[i];
+      else {
+        fprintf(stderr, "usage: omen config show [--config FILE] [PATH]\n");
+        return EXIT_TROUBLE;
+      }
+    }
+    char found[4096], err[1024];
+    if (!file && omen_config_find(path, found, sizeof found))
+      file = found;
+    omen_config *c = NULL;
+    if (file && omen_config_load(file, &c, err, sizeof err) != OMEN_OK) {
+      fprintf(stderr, "omen: %s\n", err);
+      return EXIT_TROUBLE;
+    }
+    if (!file)
+      printf("# no %s at or above %s: the defaults\n", OMEN_CONFIG_NAME, path);
+    omen_status s = omen_config_show(c, path, stdout);
+    omen_config_free(c);
+    if (s != OMEN_OK) {
+      fprintf(stderr, "omen: config show: %s\n", omen_status_str(s));
+      return EXIT_TROUBLE;
+    }
+    return EXIT_CLEAN;
+  }
+  fprintf(stderr, "usage: omen config init [--force] | omen config show [--config FILE] [PATH]\n");
+  return EXIT_TROUBLE;
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) {
     fputs(usage_text, stderr);
@@ -372,7 +713,15 @@ int main(int argc, char **argv) {
   }
   const char *cmd = argv[1];
   if (strcmp(cmd, "check") == 0)
-    return cmd_check(argc - 1, argv + 1);
+    return cmd_check(argc - 1, argv + 1, MODE_CHECK, NULL);
+  if (strcmp(cmd, "fix") == 0)
+    return cmd_check(argc - 1, argv + 1, MODE_FIX, NULL);
+  if (strcmp(cmd, "explain") == 0)
+    return cmd_explain(argc - 1, argv + 1);
+  if (strcmp(cmd, "baseline") == 0)
+    return cmd_baseline(argc - 1, argv + 1);
+  if (strcmp(cmd, "config") == 0)
+    return cmd_config(argc - 1, argv + 1);
   if (strcmp(cmd, "analyzers") == 0)
     return cmd_analyzers();
   if (strcmp(cmd, "rules") == 0)
