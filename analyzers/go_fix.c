@@ -483,3 +483,34 @@ bool go_fix_in_test_code(const omen_pass *pass, const go_inspect *ins, const go_
     return true; /* testpb, testsuite, httptest, servertest, fstesting, testutil; not "attestation" */
   return go_types_import_of(ty, s->file, "net/http/httptest") != NULL;
 }
+
+const char *go_fix_duration(omen_arena *a, long long ns, const char *tpkg, bool spaced) {
+  static const struct {
+    long long ns;
+    const char *name;
+  } units[] = {{3600000000000LL, "Hour"}, {60000000000LL, "Minute"}, {1000000000LL, "Second"},
+               {1000000LL, "Millisecond"}, {1000LL, "Microsecond"}, {1, "Nanosecond"}};
+  if (ns <= 0 || !tpkg)
+    return NULL;
+  for (size_t i = 0; i < sizeof units / sizeof *units; i++)
+    if (ns % units[i].ns == 0)
+      return omen_arena_printf(a, spaced ? "%lld * %s.%s" : "%lld*%s.%s", ns / units[i].ns, tpkg, units[i].name);
+  return NULL;
+}
+
+const char *go_fix_bytes(omen_arena *a, long long n, const char **human) {
+  static const char *const names[] = {"KiB", "MiB", "GiB", "TiB"};
+  if (n <= 0)
+    return NULL;
+  int shift = 0;
+  while (shift < 62 && (1LL << shift) < n)
+    shift++;
+  bool pow2 = (1LL << shift) == n && shift >= 10;
+  if (human) {
+    int unit = shift / 10 - 1 < 3 ? shift / 10 - 1 : 3; /* KiB .. TiB */
+    *human = pow2 ? omen_arena_printf(a, "%lld %s", n >> ((unit + 1) * 10), names[unit])
+                  : omen_arena_printf(a, "%lld bytes", n);
+  }
+  return pow2 ? omen_arena_printf(a, "1<<%d", shift) : omen_arena_printf(a, "%lld", n);
+}
+

@@ -162,6 +162,14 @@ bool go_fix_first_arg_edits(omen_pass *pass, const omen_file *f, TSNode args, co
 /* Is s in test code: a _test.go file, a test-helper package (its name starts or ends with "test",
  * ends with "tests"/"testing" or contains "testutil"), or a file that imports net/http/httptest?
  * Clients, servers, dials and handler sends there talk to loopback peers the test owns. */
+/* Go source for a duration of ns nanoseconds (> 0) in the largest unit that divides it: "30 * time.Second"
+ * when spaced (gofmt's form for a product standing alone, as a composite literal value), else
+ * "30*time.Second" (its form in an argument list of several). tpkg: the name time is imported as. */
+const char *go_fix_duration(omen_arena *a, long long ns, const char *tpkg, bool spaced);
+/* Go source for a size in bytes (> 0): "1<<20" for a power of two from 1 KiB up, else the decimal
+ * number; *human (may be NULL) gets it for people: "1 MiB", "1500 bytes". */
+const char *go_fix_bytes(omen_arena *a, long long n, const char **human);
+
 bool go_fix_in_test_code(const omen_pass *pass, const go_inspect *ins, const go_types *ty, const go_site *s);
 
 #endif

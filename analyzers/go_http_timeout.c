@@ -52,8 +52,11 @@ static const omen_rule rule_http_no_timeout = {
            "Unsafe: 30 seconds may be too short for large downloads or too long for latency-critical "
            "paths, so review the value. No fix when the name `time` is taken by something else, when "
            "the literal or the import block has comments in the way, or for `http.Get` and "
-           "`http.DefaultClient` (choose a client and a timeout yourself).",
+           "`http.DefaultClient` (choose a client and a timeout yourself). The value is the rule's `timeout` "
+           "option.",
     .lang = "go",
+    .options = (const omen_rule_option[]){{"timeout", OMEN_OPT_DURATION, "30s", "the Timeout the fix inserts"},
+                                          {NULL, 0, NULL, NULL}},
 };
 
 /* ---------- detection ---------- */
@@ -198,9 +201,10 @@ static void add_literal_fix(omen_pass *pass, const go_types *ty, const go_site *
   if (!tname)
     return;
   go_fix_edits e = {0};
-  char value[128];
-  snprintf(value, sizeof value, "30 * %s.Second", tname);
-  if (!go_fix_literal_edits(pass, f, go_node_child(lit->node, GO_F_BODY), "Timeout", value, &e))
+  long long ns = 30000000000LL;
+  omen_pass_duration_option(pass, &rule_http_no_timeout, "timeout", &ns);
+  const char *value = go_fix_duration(omen_pass_arena(pass), ns, tname, true);
+  if (!value || !go_fix_literal_edits(pass, f, go_node_child(lit->node, GO_F_BODY), "Timeout", value, &e))
     return;
   if (need_import && !go_fix_import_edits(pass, ty, lit->file, f, "time", true, &e))
     return;

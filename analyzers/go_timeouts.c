@@ -130,8 +130,12 @@ static const omen_rule rule_server = {
     .fix = "For `http.Server` literals only: inserts `ReadHeaderTimeout: 10 * time.Second` (aligned like "
            "gofmt) and imports `time` if needed. Unsafe: review the value; `ReadHeaderTimeout` bounds only "
            "the headers, so long uploads keep working. No fix for `http.ListenAndServe` and friends "
-           "(declare an `http.Server`), nor when comments are in the way.",
+           "(declare an `http.Server`), nor when comments are in the way. The value is the rule's "
+           "`read-header-timeout` option.",
     .lang = "go",
+    .options = (const omen_rule_option[]){{"read-header-timeout", OMEN_OPT_DURATION, "10s",
+                                           "the ReadHeaderTimeout the fix inserts"},
+                                          {NULL, 0, NULL, NULL}},
 };
 
 static const omen_rule rule_dial = {
@@ -164,8 +168,11 @@ static const omen_rule rule_dial = {
                "cc, err := grpc.DialContext(ctx, addr, grpc.WithBlock())",
     .fix = "For `net.Dial(network, address)` only: `net.DialTimeout(network, address, 10*time.Second)`, "
            "importing `time` if needed. Unsafe: review the value. No fix for `tls.Dial` (use "
-           "`tls.DialWithDialer` with a `net.Dialer{Timeout: ...}`) or gRPC dials.",
+           "`tls.DialWithDialer` with a `net.Dialer{Timeout: ...}`) or gRPC dials. The value is the rule's "
+           "`timeout` option.",
     .lang = "go",
+    .options = (const omen_rule_option[]){{"timeout", OMEN_OPT_DURATION, "10s", "the timeout the fix passes"},
+                                          {NULL, 0, NULL, NULL}},
 };
 
 static const omen_rule rule_background = {
@@ -507,8 +514,10 @@ static void check_servers(state *st) {
     if (!d || !tname)
       continue;
     go_fix_edits e = {0};
-    const char *value = omen_arena_printf(omen_pass_arena(st->pass), "10 * %s.Second", tname);
-    if (go_fix_literal_edits(st->pass, f, body, "ReadHeaderTimeout", value, &e) &&
+    long long ns = 10000000000LL;
+    omen_pass_duration_option(st->pass, &rule_server, "read-header-timeout", &ns);
+    const char *value = go_fix_duration(omen_pass_arena(st->pass), ns, tname, true);
+    if (value && go_fix_literal_edits(st->pass, f, body, "ReadHeaderTimeout", value, &e) &&
         (!need_import || go_fix_import_edits(st->pass, st->ty, s->file, f, "time", false, &e)))
       go_fix_emit(st->pass, d, f, OMEN_FIX_UNSAFE, &e,
                   omen_arena_printf(omen_pass_arena(st->pass), "add ReadHeaderTimeout: %s", value));
@@ -696,8 +705,10 @@ static void check_net_dial(state *st) {
       continue;
     go_fix_edits e = {0};
     TSNode field = go_node_child(s->sub, GO_F_FIELD);
-    const char *value = omen_arena_printf(omen_pass_arena(st->pass), "10*%s.Second", tname);
-    bool ok = go_fix_add(&e, ts_node_start_byte(field), ts_node_end_byte(field), "DialTimeout");
+    long long ns = 10000000000LL;
+    omen_pass_duration_option(st->pass, &rule_dial, "timeout", &ns);
+    const char *value = go_fix_duration(omen_pass_arena(st->pass), ns, tname, false);
+    bool ok = value && go_fix_add(&e, ts_node_start_byte(field), ts_node_end_byte(field), "DialTimeout");
     uint32_t le = ts_node_end_byte(last);
     if (ok && go_fix_line_no(f, le) == go_fix_line_no(f, close) && le == close) {
       ok = go_fix_add(&e, le, le, omen_arena_printf(omen_pass_arena(st->pass), ", %s", value));

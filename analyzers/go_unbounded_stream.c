@@ -10,9 +10,6 @@
 #include "go_types.h"
 #include "pass.h"
 
-/* The limit the request-body fix inserts (1 MiB). A rule option will make it configurable. */
-#define BODY_LIMIT "1<<20"
-
 /* ---------- rules ---------- */
 
 static const omen_rule rule_body = {
@@ -61,10 +58,11 @@ static const omen_rule rule_body = {
         "Inserts `r.Body = http.MaxBytesReader(w, r.Body, 1<<20)` as the first statement of the handler "
         "(for a helper, of the handler that passes it the request, when both are in one file): bodies over "
         "1 MiB then fail to read with an error and the server answers 413 if nothing was written yet. "
-        "Unsafe: review the limit (uploads may need more; a rule option to set it will come with "
-        "configuration). No fix when the handler's `http.ResponseWriter` parameter is unnamed or `_`, "
+        "Unsafe: review the limit (uploads may need more): it is the rule's `limit` option. No fix when the handler's `http.ResponseWriter` parameter is unnamed or `_`, "
         "`net/http` is dot-imported, or the body's first statement shares the line of its `{`.",
     .lang = "go",
+    .options = (const omen_rule_option[]){{"limit", OMEN_OPT_BYTES, "1MiB", "the body size the fix allows"},
+                                          {NULL, 0, NULL, NULL}},
 };
 
 static const omen_rule rule_send = {
@@ -1007,11 +1005,14 @@ static void body_fix(state *st, omen_diag *d, uint32_t file, const go_ctx_func *
   const char *ind = go_fix_indent_of(st->pass, f, ts_node_start_byte(first));
   omen_arena *a = omen_pass_arena(st->pass);
   go_fix_edits e = {0};
-  if (ind && go_fix_add(&e, at, at,
-                        omen_arena_printf(a, "%s%s.Body = %s.MaxBytesReader(%s, %s.Body, %s)\n", ind, r,
-                                          imp->name, w, r, BODY_LIMIT)))
+  long long limit = 1LL << 20;
+  omen_pass_bytes_option(st->pass, &rule_body, "limit", &limit);
+  const char *human = NULL, *lim = go_fix_bytes(a, limit, &human);
+  if (ind && lim && human &&
+      go_fix_add(&e, at, at,
+                 omen_arena_printf(a, "%s%s.Body = %s.MaxBytesReader(%s, %s.Body, %s)\n", ind, r, imp->name, w, r, lim)))
     go_fix_emit(st->pass, d, f, OMEN_FIX_UNSAFE, &e,
-                omen_arena_printf(a, "limit %s.Body to 1 MiB with %s.MaxBytesReader", r, imp->name));
+                omen_arena_printf(a, "limit %s.Body to %s with %s.MaxBytesReader", r, human, imp->name));
 }
 
 /* The read of a request body at call s, body expression arg: reports it when it comes unlimited from a

@@ -833,7 +833,7 @@ static omen_status run_go(run *r, worker *w, job *j) {
                   u.gofiles[k].file->path);
       }
       u.order = r->order;
-    u.seconds = w->seconds;
+      u.cfg = j->cfg;
       u.seconds = w->seconds;
       u.norder = r->norder;
       if (s == OMEN_OK) {
@@ -937,6 +937,7 @@ static omen_status run_c(run *r, worker *w, job *j) {
     u.cfile = f;
     u.cxmain = clang_getFile(tu, abs);
     u.order = r->order;
+    u.cfg = j->cfg;
     u.seconds = w->seconds;
     u.norder = r->norder;
     /* first error, once per TU */

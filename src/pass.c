@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "config.h"
 #include "unit.h"
 
 const omen_analyzer *omen_pass_analyzer(const omen_pass *p) { return p->a; }
@@ -320,4 +321,27 @@ omen_status omen_unit_scan(const omen_analyzer *const *order, size_t norder, con
   }
   free(u.diags);
   return OMEN_OK;
+}
+
+const char *omen_pass_rule_option(omen_pass *p, const omen_rule *rule, const char *name) {
+  if (!rule || !name)
+    return NULL;
+  const char *def = NULL;
+  for (const omen_rule_option *o = rule->options; o && o->name && !def; o++)
+    if (strcmp(o->name, name) == 0)
+      def = o->def;
+  if (!def)
+    return NULL;
+  const char *v = p && p->u->cfg ? omen_config_rule_option(p->u->cfg, rule, name) : NULL;
+  return v ? v : def;
+}
+
+bool omen_pass_duration_option(omen_pass *p, const omen_rule *rule, const char *name, long long *ns) {
+  const char *v = omen_pass_rule_option(p, rule, name);
+  return v && omen_parse_duration(v, ns);
+}
+
+bool omen_pass_bytes_option(omen_pass *p, const omen_rule *rule, const char *name, long long *bytes) {
+  const char *v = omen_pass_rule_option(p, rule, name);
+  return v && omen_parse_bytes(v, bytes);
 }

@@ -54,6 +54,14 @@ omen_fix *omen_diag_add_fix(omen_pass *p, omen_diag *d, const omen_file *f, omen
                             const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void omen_fix_add_edit(omen_pass *p, omen_fix *fx, uint32_t start, uint32_t end, const char *text);
 
+/* Rule options (.omen.yml `rules: {ID: {options: {NAME: VALUE}}}`): the value configured for the
+ * unit, else the option's default from rule->options; NULL when rule declares no such option. */
+const char *omen_pass_rule_option(omen_pass *p, const omen_rule *rule, const char *name);
+/* The same parsed: a duration in nanoseconds, a size in bytes; false when undeclared or malformed
+ * (configured values are validated when the configuration loads, so that means a bad default). */
+bool omen_pass_duration_option(omen_pass *p, const omen_rule *rule, const char *name, long long *ns);
+bool omen_pass_bytes_option(omen_pass *p, const omen_rule *rule, const char *name, long long *bytes);
+
 /* Helpers for tree-sitter analyzers. */
 static inline uint32_t omen_ts_start(TSNode n) { return ts_node_start_byte(n); }
 static inline uint32_t omen_ts_end(TSNode n) { return ts_node_end_byte(n); }

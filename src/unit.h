@@ -30,6 +30,7 @@ typedef struct omen_unit {
   omen_diag **diags; /* each malloc'd */
   size_t ndiags, capdiags;
   omen_status status;
+  const struct omen_config *cfg; /* the configuration governing the unit; NULL: none */
 } omen_unit;
 
 struct omen_pass {
