@@ -574,6 +574,8 @@ typedef struct unit_file {
  * configuration does not switch it off? */
 static bool rule_live(const run *r, const job *j, const omen_rule *rule, const char *path) {
   const omen_analyzer *a = omen_rule_analyzer(rule);
+  if (a && !(a->langs & j->lang))
+    return false; /* a rule of another language cannot fire in this file */
   if (a) {
     bool on = false;
     for (size_t k = 0; k < r->norder; k++)

@@ -91,6 +91,7 @@ typedef struct plans {
   size_t n;
   const omen_fix **fixes; /* backing storage of every plan's fixes and state */
   fstate *state;
+  size_t *diag; /* parallel to fixes: the index of the diagnostic it fixes */
 } plans;
 
 /* Edits accepted so far in one file, sorted by fedit_cmp; each starts at or after the previous end. */
@@ -102,6 +103,7 @@ typedef struct edset {
 typedef struct pick {
   const omen_fix *fix;
   size_t ord;
+  size_t diag;
 } pick;
 
 static int cmp_pick(const void *a, const void *b) {
@@ -120,6 +122,7 @@ static void plans_free(plans *ps) {
   free(ps->v);
   free(ps->fixes);
   free(ps->state);
+  free(ps->diag);
   memset(ps, 0, sizeof *ps);
 }
 
@@ -138,7 +141,7 @@ static omen_status plans_build(const omen_result *r, bool unsafe, plans *ps) {
       if (!allowed(f->applicability, unsafe))
         continue;
       if (f->path) { /* a fix without a file is malformed: nothing to apply */
-        picks[np] = (pick){f, np};
+        picks[np] = (pick){f, np, i};
         np++;
       }
       break;
@@ -151,7 +154,8 @@ static omen_status plans_build(const omen_result *r, bool unsafe, plans *ps) {
   ps->v = calloc(nplans ? nplans : 1, sizeof *ps->v);
   ps->fixes = malloc((np ? np : 1) * sizeof *ps->fixes);
   ps->state = malloc((np ? np : 1) * sizeof *ps->state);
-  if (!ps->v || !ps->fixes || !ps->state) {
+  ps->diag = malloc((np ? np : 1) * sizeof *ps->diag);
+  if (!ps->v || !ps->fixes || !ps->state || !ps->diag) {
     free(picks);
     plans_free(ps);
     return OMEN_ENOMEM;
@@ -159,6 +163,7 @@ static omen_status plans_build(const omen_result *r, bool unsafe, plans *ps) {
   for (size_t i = 0; i < np; i++) {
     ps->fixes[i] = picks[i].fix;
     ps->state[i] = F_APPLIED;
+    ps->diag[i] = picks[i].diag;
     if (i == 0 || strcmp(picks[i - 1].fix->path, picks[i].fix->path) != 0) {
       plan *p = &ps->v[ps->n++];
       p->path = picks[i].fix->path;
@@ -787,7 +792,9 @@ void omen_fix_report_free(omen_fix_report *rep) {
     free(rep->files[i].error);
   }
   free(rep->files);
+  free(rep->fixed);
   rep->files = NULL;
+  rep->fixed = NULL;
   rep->nfiles = 0;
 }
 
@@ -798,7 +805,12 @@ omen_status omen_fixes_apply(const omen_result *r, bool unsafe, omen_reader *rea
   if (s != OMEN_OK)
     return s;
   rep->files = calloc(ps.n ? ps.n : 1, sizeof *rep->files);
-  if (!rep->files) {
+  rep->fixed = calloc(r->ndiags ? r->ndiags : 1, sizeof *rep->fixed);
+  if (!rep->files || !rep->fixed) {
+    free(rep->files);
+    free(rep->fixed);
+    rep->files = NULL;
+    rep->fixed = NULL;
     plans_free(&ps);
     return OMEN_ENOMEM;
   }
@@ -842,6 +854,9 @@ omen_status omen_fixes_apply(const omen_result *r, bool unsafe, omen_reader *rea
       break;
     }
     o->applied = count_state(p, F_APPLIED);
+    for (size_t k = 0; !why && k < p->nfixes; k++)
+      if (p->state[k] == F_APPLIED || p->state[k] == F_DUPLICATE)
+        rep->fixed[ps.diag[(size_t)(p->fixes - ps.fixes) + k]] = true;
     o->skipped = p->nfixes - o->applied - count_state(p, F_DUPLICATE);
     rep->nfiles++;
   }

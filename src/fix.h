@@ -19,6 +19,7 @@ typedef struct omen_fix_outcome {
 typedef struct omen_fix_report {
   omen_fix_outcome *files;
   size_t nfiles;
+  bool *fixed; /* parallel to the result's diags: its fix is now in the file */
 } omen_fix_report;
 
 void omen_fix_report_free(omen_fix_report *rep);

@@ -623,6 +623,13 @@ static int cmd_check(int argc, char **argv, check_mode mode, const char *baselin
       if (!quiet && mode == MODE_FIX)
         fprintf(stderr, "omen: fixed %zu finding%s in %zu file%s; %zu fix%s not applied\n", applied,
                 applied == 1 ? "" : "s", changed, changed == 1 ? "" : "s", left, left == 1 ? "" : "es");
+      if (s == OMEN_OK && rc == EXIT_FINDINGS && rep.fixed) { /* fixed findings no longer fail the run */
+        bool still = false;
+        for (size_t i = 0; i < res.ndiags && !still; i++)
+          still = !res.diags[i].suppressed && !rep.fixed[i] && res.diags[i].severity >= fail_on;
+        if (!still)
+          rc = EXIT_CLEAN;
+      }
       omen_fix_report_free(&rep);
     }
     omen_result_free(&res);
