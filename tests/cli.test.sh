@@ -5,22 +5,7 @@
 set -u
 OMEN=$1
 SRC=$2
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-expect_rc() { # want_rc description command...
-  want=$1; what=$2; shift 2
-  "$@" >"$T/out" 2>"$T/err"
-  rc=$?
-  if [ "$rc" -eq "$want" ]; then ok; else bad "$what: exit $rc, want $want"; cat "$T/err" >&2; fi
-}
-has() { # file pattern description
-  if grep -q -- "$2" "$1"; then ok; else bad "$3: no '$2' in output"; sed 's/^/  | /' "$1" >&2; fi
-}
-hasnt() {
-  if grep -q -- "$2" "$1"; then bad "$3: unexpected '$2'"; sed 's/^/  | /' "$1" >&2; else ok; fi
-}
+. "$SRC/tests/lib.sh"
 
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
@@ -154,5 +139,4 @@ has "$T/out" "thread-leak/thread-not-joined" "rules lists thread-not-joined"
 "$OMEN" rules --markdown >"$T/rules.md"
 if cmp -s "$T/rules.md" "$SRC/docs/rules.md"; then ok; else bad "docs/rules.md is stale: regenerate with 'omen rules --markdown > docs/rules.md'"; fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

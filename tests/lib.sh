@@ -11,16 +11,16 @@ expect_rc() {
   rc=$?
   if [ "$rc" -eq "$want" ]; then ok; else bad "$what: exit $rc, want $want"; sed 's/^/  | /' "$T/err" >&2; fi
 }
-# has FILE PATTERN DESCRIPTION / hasnt ...: a fixed-string (grep -F) match in FILE
+# has FILE PATTERN DESCRIPTION / hasnt ...: a grep (basic regular expression) match in FILE
 has() {
-  if grep -qF -- "$2" "$1"; then ok; else bad "$3: no '$2' in output"; sed 's/^/  | /' "$1" >&2; fi
+  if grep -q -- "$2" "$1"; then ok; else bad "$3: no '$2' in output"; sed 's/^/  | /' "$1" >&2; fi
 }
 hasnt() {
-  if grep -qF -- "$2" "$1"; then bad "$3: unexpected '$2'"; sed 's/^/  | /' "$1" >&2; else ok; fi
+  if grep -q -- "$2" "$1"; then bad "$3: unexpected '$2'"; sed 's/^/  | /' "$1" >&2; else ok; fi
 }
 # count FILE PATTERN WANT DESCRIPTION: the number of lines containing PATTERN
 count() {
-  n=$(grep -cF -- "$2" "$1")
+  n=$(grep -c -- "$2" "$1")
   if [ "$n" -eq "$3" ]; then ok; else bad "$4: $n lines with '$2', want $3"; sed 's/^/  | /' "$1" >&2; fi
 }
 finish() {
