@@ -2,7 +2,7 @@
 # deps.sh - installs what omen needs to build and test on Debian 12, only what is missing.
 # Debian packages through apt-get (one update, never a prompt); npm comes with the base image.
 set -eu
-pkgs="cmake make gcc pkg-config libclang-14-dev clang-14 libtree-sitter-dev libcjson-dev libpcre2-dev libyaml-dev golang-go patch"
+pkgs="cmake make gcc pkg-config libclang-14-dev clang-14 libtree-sitter-dev libcjson-dev libpcre2-dev libyaml-dev zlib1g-dev golang-go patch pre-commit"
 [ "${1:-}" = "--bench" ] && pkgs="$pkgs golang-1.19-src time"
 [ "${1:-}" = "--bench-instructions" ] && pkgs="$pkgs golang-1.19-src time valgrind"
 missing=""

@@ -505,7 +505,7 @@ static int cmd_check(int argc, char **argv, check_mode mode, const char *baselin
       goto out;
     }
     if (new_from && omen_changes_since(new_from, &changes, err, sizeof err) != OMEN_OK) {
-      fprintf(stderr, "omen: --new-from-rev: %s\n", err);
+      fprintf(stderr, "omen: %s\n", err); /* it names --new-from-rev and the revision */
       omen_baseline_free(base);
       goto out;
     }
