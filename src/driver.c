@@ -288,6 +288,24 @@ static int cmp_cost(const void *a, const void *b) {
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
+/* Does cfg exclude path (a directory as "dir/", so that `vendor/`-style globs match it before the walk
+ * enters it)? */
+static bool config_excludes(const omen_config *cfg, const char *path, bool dir) {
+  if (!cfg)
+    return false;
+  if (!dir)
+    return omen_config_excluded(cfg, path);
+  size_t n = strlen(path);
+  char *d = malloc(n + 2);
+  if (!d)
+    return omen_config_excluded(cfg, path);
+  memcpy(d, path, n);
+  memcpy(d + n, "/", 2);
+  bool ex = omen_config_excluded(cfg, d);
+  free(d);
+  return ex;
+}
+
 static omen_status walk(run *r, const char *dir, int depth) {
   if (depth > MAX_DEPTH)
     return OMEN_OK;
@@ -323,7 +341,7 @@ static omen_status walk(run *r, const char *dir, int depth) {
       break;
     }
     struct stat st;
-    if (!excluded(r->opt, p, names[i]) && !(cfg && omen_config_excluded(cfg, p)) && lstat(p, &st) == 0) {
+    if (!excluded(r->opt, p, names[i]) && lstat(p, &st) == 0 && !config_excludes(cfg, p, S_ISDIR(st.st_mode))) {
       if (S_ISDIR(st.st_mode)) {
         if (strcmp(names[i], "vendor") != 0 && strcmp(names[i], "testdata") != 0 &&
             strcmp(names[i], "node_modules") != 0)
@@ -628,8 +646,9 @@ static omen_status suppress(run *r, job *j, size_t from, const unit_file *uf) {
     if (g->used)
       continue;
     bool live = false;
-    for (size_t k = 0; all && k < nrules && !live; k++)
-      live = omen_ignore_names(g, all[k]->id) && rule_live(r, j, all[k], uf->f->path);
+    for (size_t k = 0; all && k < nrules && !live; k++) /* the engine's own rules cannot be suppressed */
+      live = strncmp(all[k]->id, "omen/", 5) != 0 && omen_ignore_names(g, all[k]->id) &&
+             rule_live(r, j, all[k], uf->f->path);
     if (!live)
       continue; /* every rule it names is off in this run: it may match again when they are back */
     char names[300];

@@ -670,8 +670,12 @@ static int cmd_config(int argc, char **argv) {
       fprintf(stderr, "omen: %s already exists (--force overwrites it)\n", OMEN_CONFIG_NAME);
       return EXIT_TROUBLE;
     }
-    FILE *f = fopen(OMEN_CONFIG_NAME, "w");
     const char *text = omen_config_starter();
+    if (!text) {
+      fprintf(stderr, "omen: out of memory\n");
+      return EXIT_TROUBLE;
+    }
+    FILE *f = fopen(OMEN_CONFIG_NAME, "w");
     if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
       fprintf(stderr, "omen: %s: cannot write: %s\n", OMEN_CONFIG_NAME, strerror(errno));
       return EXIT_TROUBLE;
