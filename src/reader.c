@@ -253,7 +253,19 @@ omen_status omen_reader_read(omen_reader *r, const char *path, omen_file **out, 
   }
   for (;;) {
     if (len == cap - 1) {
-      /* the file grew while we read it: stop at the limit */
+      char probe; /* full: at end of file, or did the file grow while we read it? */
+      ssize_t pn = read(fd, &probe, 1);
+      if (pn < 0 && errno == EINTR)
+        continue;
+      if (pn == 0)
+        break;
+      if (pn < 0) {
+        snprintf(err, errlen, "cannot read: %s", strerror(errno));
+        free(text);
+        close(fd);
+        return OMEN_EIO;
+      }
+      /* it grew: stop at the limit */
       if (cap - 1 >= max) {
         snprintf(err, errlen, "file too large (limit %zu), skipped", max);
         free(text);
@@ -269,6 +281,8 @@ omen_status omen_reader_read(omen_reader *r, const char *path, omen_file **out, 
       }
       text = nt;
       cap = ncap;
+      text[len++] = probe;
+      continue;
     }
     ssize_t n = read(fd, text + len, cap - 1 - len);
     if (n < 0 && errno == EINTR)

@@ -147,7 +147,38 @@ static void test_sort_dedupe(void) {
     omen_diag_clear(&v[i]);
 }
 
+/* The size limit: a file of exactly the limit is read, one byte more is refused. */
+static void test_size_limit(void) {
+  char tmpl[] = "/tmp/omen-test-limit-XXXXXX";
+  char *dir = mkdtemp(tmpl);
+  CHECK(dir != NULL);
+  if (!dir)
+    return;
+  char path[512];
+  snprintf(path, sizeof path, "%s/a.go", dir);
+  enum { LIMIT = 64 };
+  char text[LIMIT + 2];
+  memset(text, ' ', sizeof text);
+  memcpy(text, "package a\n", 10);
+  text[LIMIT] = '\0';
+  write_file(path, text);
+  omen_reader *rd = omen_reader_new(LIMIT);
+  omen_file *f = NULL;
+  char err[256] = "";
+  CHECK(omen_reader_read(rd, path, &f, err, sizeof err) == OMEN_OK && f && f->len == LIMIT);
+  omen_file_free(f);
+  f = NULL;
+  text[LIMIT] = ' ';
+  text[LIMIT + 1] = '\0';
+  write_file(path, text);
+  CHECK(omen_reader_read(rd, path, &f, err, sizeof err) == OMEN_ELIMIT && !f && strstr(err, "too large"));
+  omen_reader_free(rd);
+  unlink(path);
+  rmdir(dir);
+}
+
 int main(void) {
+  test_size_limit();
   test_overlays();
   test_positions();
   test_abspath();
