@@ -28,6 +28,18 @@ static void put_diag(omen_jw *w, cJSON *arr, const omen_diag *d) {
   omen_jw_str(w, o, "confidence", omen_confidence_str(d->confidence));
   omen_jw_str(w, o, "message", d->message);
   put_loc(w, o, &d->loc);
+  /* optional fields are left out when they do not apply */
+  if (d->scope)
+    omen_jw_str(w, o, "scope", d->scope);
+  if (d->fingerprint[0])
+    omen_jw_str(w, o, "fingerprint", d->fingerprint);
+  if (d->line_fingerprint[0])
+    omen_jw_str(w, o, "line_fingerprint", d->line_fingerprint);
+  if (d->suppressed) {
+    cJSON *sup = omen_jw_obj(w, o, "suppressed");
+    omen_jw_str(w, sup, "kind", "inSource");
+    omen_jw_str(w, sup, "justification", d->suppress_reason);
+  }
   cJSON *rel = omen_jw_arr(w, o, "related");
   for (size_t k = 0; k < d->nrelated; k++) {
     cJSON *ro = omen_jw_obj(w, rel, NULL);
@@ -52,7 +64,6 @@ static void put_diag(omen_jw *w, cJSON *arr, const omen_diag *d) {
 }
 
 omen_status omen_write_json(FILE *out, const omen_result *r, const omen_output_opts *o) {
-  (void)o;
   omen_status s = omen_out_check(r);
   if (s != OMEN_OK)
     return s;
@@ -71,6 +82,9 @@ omen_status omen_write_json(FILE *out, const omen_result *r, const omen_output_o
   omen_jw_num(&w, sum, "errors", (double)r->count[OMEN_SEV_ERROR]);
   omen_jw_num(&w, sum, "warnings", (double)r->count[OMEN_SEV_WARNING]);
   omen_jw_num(&w, sum, "notes", (double)r->count[OMEN_SEV_NOTE]);
+  omen_jw_num(&w, sum, "suppressed", (double)r->nsuppressed);
+  omen_jw_num(&w, sum, "baselineLeftOut", o ? (double)o->nbaselined : 0);
+  omen_jw_num(&w, sum, "unchangedLeftOut", o ? (double)o->nunchanged : 0);
   cJSON *diags = omen_jw_arr(&w, root, "diagnostics");
   for (size_t i = 0; i < r->ndiags && !w.failed; i++)
     put_diag(&w, diags, &r->diags[i]);

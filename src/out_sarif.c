@@ -1,8 +1,12 @@
-/* out_sarif.c - the SARIF 2.1.0 report, shaped for GitHub code scanning. */
+/* out_sarif.c - the SARIF 2.1.0 report, shaped for GitHub code scanning and kept within its
+ * documented limits (docs/outputs.md): past one, results or related locations are left out
+ * deterministically and a notification of the invocation says what. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "buf.h"
 #include "out_util.h"
@@ -12,9 +16,20 @@
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 #define URI_MAX ((size_t)1 << 20)
 
+/* GitHub code scanning: at most 25,000 results per run, 1,000 locations per result, 10 MB per
+ * gzip-compressed file (the upload action adds fingerprints before compressing: keep a margin),
+ * descriptions of 1,024 characters. */
+#define GITHUB_MAX_RESULTS 25000
+#define GITHUB_MAX_RELATED 999
+#define GITHUB_MAX_GZIP 8000000
+#define GITHUB_MAX_DESCRIPTION 1024
+
 typedef struct sarif {
   omen_jw w;
   const omen_result *r;
+  const omen_output_opts *opts;
+  size_t max_related;
+  size_t related_cut, related_cut_results; /* related locations left out, of how many results */
   char cwd[4096];
   bool have_cwd;
   const omen_rule **rules; /* omen_rules_all() followed by rules only diagnostics name */
@@ -256,7 +271,7 @@ static omen_status md_code(omen_buf *b, const char *lang, const char *code) {
   return omen_buf_printf(b, "%s%s\n%s\n%s\n\n", fence, fl, code, fence);
 }
 
-static omen_status help_markdown(omen_buf *b, const omen_rule *r) {
+static omen_status help_markdown(omen_buf *b, const omen_rule *r, const char *uri) {
   const char *lang = nz(r->lang);
   omen_status st = omen_buf_printf(b, "%s\n\n### Why is this bad?\n\n%s\n\n", nz(r->what), nz(r->why));
   if (st == OMEN_OK && r->example && *r->example) {
@@ -273,92 +288,116 @@ static omen_status help_markdown(omen_buf *b, const omen_rule *r) {
       st = omen_buf_printf(b, "%s\n\n", r->instead);
   }
   if (st == OMEN_OK)
-    st = omen_buf_printf(b, "### Fix\n\n%s\n", nz(r->fix));
+    st = omen_buf_printf(b, "### Fix\n\n%s\n\n", nz(r->fix));
+  if (st == OMEN_OK)
+    st = omen_buf_printf(b,
+                         "A reviewed finding can be suppressed in source with `//omen:ignore %s reason`.\n\n"
+                         "[Documentation of %s](%s)\n",
+                         r->id, r->id, uri);
   return st;
+}
+
+/* UTF-16 code units of s, as GitHub counts characters (an invalid byte counts as one). */
+static size_t utf16_len(const char *s, size_t len) {
+  size_t units = 0;
+  for (size_t i = 0; i < len;) {
+    uint32_t u;
+    i += omen_utf8_step((const unsigned char *)s + i, len - i, &u);
+    units += u;
+  }
+  return units;
+}
+
+/* A text of at most max UTF-16 code units (GitHub's limit on rule descriptions): s itself when it
+ * fits, else the sentences of it that fit, else the words that fit and an ellipsis. */
+static void put_text_max(sarif *s, cJSON *parent, const char *key, const char *text, size_t max) {
+  size_t len = strlen(text);
+  if (utf16_len(text, len) <= max) {
+    omen_jw_str(&s->w, omen_jw_obj(&s->w, parent, key), "text", text);
+    return;
+  }
+  const unsigned char *p = (const unsigned char *)text;
+  size_t i = 0, units = 0, sentence = 0, space = 0;
+  while (i < len) {
+    uint32_t u;
+    uint32_t n = omen_utf8_step(p + i, len - i, &u);
+    if (units + u > max - 1) /* room for the ellipsis */
+      break;
+    units += u;
+    i += n;
+    if (p[i - 1] == '.' && (p[i] == ' ' || p[i] == '\n'))
+      sentence = i;
+    if (p[i] == ' ' || p[i] == '\n')
+      space = i;
+  }
+  omen_buf b;
+  omen_buf_init(&b, 0);
+  omen_status st = sentence ? omen_buf_add(&b, text, sentence) : omen_buf_add(&b, text, space ? space : i);
+  if (st == OMEN_OK && !sentence)
+    st = omen_buf_adds(&b, "\xE2\x80\xA6");
+  if (st != OMEN_OK)
+    s->w.failed = true;
+  omen_jw_str(&s->w, omen_jw_obj(&s->w, parent, key), "text", b.data);
+  omen_buf_free(&b);
+}
+
+/* "go" -> go; "c/c++" -> c, c++; "any" -> none. */
+static void put_lang_tags(sarif *s, cJSON *tags, const char *lang) {
+  if (!lang || strcmp(lang, "any") == 0)
+    return;
+  for (const char *p = lang; *p;) {
+    size_t n = strcspn(p, "/");
+    char tag[32];
+    if (n > 0 && n < sizeof tag) {
+      memcpy(tag, p, n);
+      tag[n] = '\0';
+      omen_jw_str(&s->w, tags, NULL, tag);
+    }
+    p += n;
+    if (*p == '/')
+      p++;
+  }
 }
 
 static void put_rule(sarif *s, cJSON *arr, const omen_rule *r) {
   omen_jw *w = &s->w;
-  char name[256], family[128];
+  char name[256], family[128], uri[512];
   rule_name(r->id, name, sizeof name);
   omen_rule_family(r->id, family, sizeof family);
+  snprintf(uri, sizeof uri, "%s#%s", OMEN_DOCS_URL, r->id);
   cJSON *o = omen_jw_obj(w, arr, NULL);
   omen_jw_str(w, o, "id", r->id);
   omen_jw_str(w, o, "name", name);
-  omen_jw_str(w, omen_jw_obj(w, o, "shortDescription"), "text", nz(r->summary));
-  omen_jw_str(w, omen_jw_obj(w, o, "fullDescription"), "text",
-              r->what && *r->what ? r->what : nz(r->summary));
+  put_text_max(s, o, "shortDescription", nz(r->summary), GITHUB_MAX_DESCRIPTION);
+  put_text_max(s, o, "fullDescription", r->what && *r->what ? r->what : nz(r->summary),
+               GITHUB_MAX_DESCRIPTION);
+  omen_jw_str(w, o, "helpUri", uri);
   omen_buf b;
   omen_buf_init(&b, URI_MAX);
   cJSON *help = omen_jw_obj(w, o, "help");
-  if (omen_buf_printf(&b, "%s\n\n%s\n\nFix: %s", nz(r->what), nz(r->why), nz(r->fix)) != OMEN_OK)
+  if (omen_buf_printf(&b, "%s\n\n%s\n\nFix: %s\n\nDocumentation: %s", nz(r->what), nz(r->why), nz(r->fix),
+                      uri) != OMEN_OK)
     w->failed = true;
   omen_jw_str(w, help, "text", b.data);
   omen_buf_reset(&b);
-  if (help_markdown(&b, r) != OMEN_OK)
+  if (help_markdown(&b, r, uri) != OMEN_OK)
     w->failed = true;
   omen_jw_str(w, help, "markdown", b.data);
   omen_buf_free(&b);
   omen_jw_str(w, omen_jw_obj(w, o, "defaultConfiguration"), "level", omen_severity_str(r->severity));
+  /* no "security-severity": it would make GitHub file these reliability findings as security
+   * alerts (docs/outputs.md) */
   cJSON *props = omen_jw_obj(w, o, "properties");
   omen_jw_str(w, props, "precision", omen_confidence_str(r->confidence));
   cJSON *tags = omen_jw_arr(w, props, "tags");
   omen_jw_str(w, tags, NULL, is_concurrency(family) ? "concurrency" : "reliability");
   omen_jw_str(w, tags, NULL, family);
+  put_lang_tags(s, tags, r->lang);
   omen_jw_str(w, props, "problem.severity",
               r->severity == OMEN_SEV_NOTE ? "recommendation" : omen_severity_str(r->severity));
 }
 
 /* ---- results ---- */
-
-typedef struct fp_entry {
-  uint64_t hash;
-  size_t index;
-} fp_entry;
-
-/* FNV-1a over s including its terminator, which separates fields ("a","bc" differs from "ab","c"). */
-static uint64_t fnv1a(uint64_t h, const char *s) {
-  const unsigned char *p = (const unsigned char *)s;
-  do {
-    h ^= *p;
-    h *= 0x100000001b3ULL;
-  } while (*p++);
-  return h;
-}
-
-static int cmp_fp(const void *a, const void *b) {
-  const fp_entry *x = a, *y = b;
-  if (x->hash != y->hash)
-    return x->hash < y->hash ? -1 : 1;
-  return x->index < y->index ? -1 : x->index > y->index;
-}
-
-/* Fingerprints from rule id, path and message, which survive edits elsewhere in the file; equal
- * ones are told apart by an occurrence number in report order. */
-static omen_status fingerprints(const omen_result *r, uint64_t **hash, size_t **occ) {
-  *hash = calloc(r->ndiags + 1, sizeof **hash);
-  *occ = calloc(r->ndiags + 1, sizeof **occ);
-  fp_entry *e = calloc(r->ndiags + 1, sizeof *e);
-  if (!*hash || !*occ || !e) {
-    free(e);
-    return OMEN_ENOMEM;
-  }
-  for (size_t i = 0; i < r->ndiags; i++) {
-    const omen_diag *d = &r->diags[i];
-    uint64_t h = 0xcbf29ce484222325ULL;
-    h = fnv1a(h, d->rule->id);
-    h = fnv1a(h, nz(d->loc.path));
-    h = fnv1a(h, nz(d->message));
-    (*hash)[i] = h;
-    e[i].hash = h;
-    e[i].index = i;
-  }
-  qsort(e, r->ndiags, sizeof *e, cmp_fp);
-  for (size_t i = 0; i < r->ndiags; i++)
-    (*occ)[e[i].index] = i > 0 && e[i - 1].hash == e[i].hash ? (*occ)[e[i - 1].index] + 1 : 1;
-  free(e);
-  return OMEN_OK;
-}
 
 /* A message object. SARIF reads "[text](n)" in a message as a link to related location n, so
  * when the text could hold one, its brackets (and backslashes before them) are escaped. */
@@ -400,7 +439,7 @@ static void put_fix(sarif *s, cJSON *arr, const omen_fix *f) {
               f->applicability == OMEN_FIX_UNSAFE ? "unsafe" : "safe");
 }
 
-static void put_result(sarif *s, cJSON *arr, const omen_diag *d, uint64_t hash, size_t occ) {
+static void put_result(sarif *s, cJSON *arr, const omen_diag *d) {
   omen_jw *w = &s->w;
   cJSON *o = omen_jw_obj(w, arr, NULL);
   size_t idx = 0;
@@ -410,29 +449,123 @@ static void put_result(sarif *s, cJSON *arr, const omen_diag *d, uint64_t hash, 
   omen_jw_str(w, o, "level", omen_severity_str(d->severity));
   put_message(s, o, d->message);
   put_physical(s, omen_jw_obj(w, omen_jw_arr(w, o, "locations"), NULL), &d->loc);
-  if (d->nrelated) {
+  size_t nrel = d->nrelated < s->max_related ? d->nrelated : s->max_related;
+  if (nrel < d->nrelated) {
+    s->related_cut += d->nrelated - nrel;
+    s->related_cut_results++;
+  }
+  if (nrel) {
     cJSON *rel = omen_jw_arr(w, o, "relatedLocations");
-    for (size_t k = 0; k < d->nrelated; k++) {
+    for (size_t k = 0; k < nrel; k++) {
       cJSON *ro = omen_jw_obj(w, rel, NULL);
       omen_jw_num(w, ro, "id", (double)(k + 1));
       put_physical(s, ro, &d->related[k].loc);
       put_message(s, ro, d->related[k].message);
     }
   }
-  char fp[64];
-  snprintf(fp, sizeof fp, "%016llx:%zu", (unsigned long long)hash, occ);
-  omen_jw_str(w, omen_jw_obj(w, o, "partialFingerprints"), "omenFingerprint/v1", fp);
+  /* omen's own fingerprints, which baselines match on (src/baseline.h); GitHub computes its own */
+  if (d->fingerprint[0] || d->line_fingerprint[0]) {
+    cJSON *fp = omen_jw_obj(w, o, "partialFingerprints");
+    if (d->fingerprint[0])
+      omen_jw_str(w, fp, "omen/v1", d->fingerprint);
+    if (d->line_fingerprint[0])
+      omen_jw_str(w, fp, "omenLine/v1", d->line_fingerprint);
+  }
+  if (d->suppressed) {
+    cJSON *sup = omen_jw_obj(w, omen_jw_arr(w, o, "suppressions"), NULL);
+    omen_jw_str(w, sup, "kind", "inSource");
+    omen_jw_str(w, sup, "status", "accepted");
+    omen_jw_str(w, sup, "justification", d->suppress_reason);
+  }
   if (d->nfixes) {
     cJSON *fixes = omen_jw_arr(w, o, "fixes");
     for (size_t k = 0; k < d->nfixes; k++)
       put_fix(s, fixes, &d->fixes[k]);
   }
-  omen_jw_str(w, omen_jw_obj(w, o, "properties"), "confidence", omen_confidence_str(d->confidence));
+  cJSON *props = omen_jw_obj(w, o, "properties");
+  omen_jw_str(w, props, "confidence", omen_confidence_str(d->confidence));
+  if (d->scope)
+    omen_jw_str(w, props, "scope", d->scope);
 }
 
-static void put_run(sarif *s, cJSON *runs, const omen_output_opts *opts, const uint64_t *hash,
-                    const size_t *occ) {
+/* ---- the run ---- */
+
+/* ISO 8601 UTC with milliseconds ("2024-05-01T12:00:00.250Z"); false for unknown (0) or absurd times. */
+static bool iso_time(double t, char *buf, size_t len) {
+  if (!(t > 0 && t < 253402300800.0)) /* before year 10000 */
+    return false;
+  time_t secs = (time_t)t;
+  long ms = (long)((t - (double)secs) * 1000.0 + 0.5);
+  if (ms >= 1000) {
+    secs++;
+    ms -= 1000;
+  }
+  struct tm tm;
+  if (!gmtime_r(&secs, &tm))
+    return false;
+  char day[32];
+  if (strftime(day, sizeof day, "%Y-%m-%dT%H:%M:%S", &tm) == 0)
+    return false;
+  snprintf(buf, len, "%s.%03ldZ", day, ms);
+  return true;
+}
+
+/* What the writer left out, for the invocation's notifications. */
+typedef struct cut {
+  size_t results[3];  /* unsuppressed results left out, by severity */
+  size_t suppressed;  /* suppressed results left out */
+  size_t max_results; /* the cap on results that applied, or 0 */
+  bool for_size;      /* results also left out to keep the file small enough */
+  size_t max_gzip_bytes;
+} cut;
+
+static void notify(sarif *s, cJSON *arr, const char *text) {
+  cJSON *n = omen_jw_obj(&s->w, arr, NULL);
+  omen_jw_str(&s->w, n, "level", "warning");
+  omen_jw_str(&s->w, omen_jw_obj(&s->w, n, "message"), "text", text);
+}
+
+static void put_notifications(sarif *s, cJSON *inv, const cut *c) {
+  size_t nres = c->results[0] + c->results[1] + c->results[2] + c->suppressed;
+  if (nres == 0 && s->related_cut == 0)
+    return;
+  cJSON *arr = omen_jw_arr(&s->w, inv, "toolExecutionNotifications");
+  char text[640];
+  if (nres) {
+    char why[256];
+    if (c->for_size)
+      snprintf(
+          why, sizeof why,
+          "%sto keep the gzip-compressed report under %zu bytes (GitHub code scanning rejects files over "
+          "10 MB)",
+          s->r->ndiags > c->max_results ? "to stay within the results per run and " : "", c->max_gzip_bytes);
+    else
+      snprintf(why, sizeof why,
+               "to stay within %zu results per run (GitHub code scanning rejects more than 25,000)",
+               c->max_results);
+    snprintf(
+        text, sizeof text,
+        "omen left %zu of %zu results out of this report %s: %zu errors, %zu warnings, %zu notes and %zu "
+        "suppressed findings. Errors were kept before warnings and notes; the JSON report "
+        "(--format json) lists every finding.",
+        nres, s->r->ndiags, why, c->results[OMEN_SEV_ERROR], c->results[OMEN_SEV_WARNING],
+        c->results[OMEN_SEV_NOTE], c->suppressed);
+    notify(s, arr, text);
+  }
+  if (s->related_cut) {
+    snprintf(text, sizeof text,
+             "omen left %zu related locations of %zu %s out of this report to stay within %zu related "
+             "locations per result (GitHub code scanning accepts at most 1,000 locations per result); the "
+             "JSON report (--format json) lists them all.",
+             s->related_cut, s->related_cut_results, s->related_cut_results == 1 ? "result" : "results",
+             s->max_related);
+    notify(s, arr, text);
+  }
+}
+
+static void put_run(sarif *s, cJSON *runs, const bool *keep, const cut *c) {
   omen_jw *w = &s->w;
+  const omen_output_opts *opts = s->opts;
   cJSON *run = omen_jw_obj(w, runs, NULL);
   cJSON *drv = omen_jw_obj(w, omen_jw_obj(w, run, "tool"), "driver");
   omen_jw_str(w, drv, "name", "omen");
@@ -442,9 +575,22 @@ static void put_run(sarif *s, cJSON *runs, const omen_output_opts *opts, const u
   cJSON *rules = omen_jw_arr(w, drv, "rules");
   for (size_t i = 0; i < s->nrules && !w->failed; i++)
     put_rule(s, rules, s->rules[i]);
+  /* results first: the notifications report what they left out */
+  s->related_cut = s->related_cut_results = 0;
+  cJSON *results = cJSON_CreateArray();
+  for (size_t i = 0; i < s->r->ndiags && results && !w->failed; i++)
+    if (keep[i])
+      put_result(s, results, &s->r->diags[i]);
   cJSON *inv = omen_jw_obj(w, omen_jw_arr(w, run, "invocations"), NULL);
-  omen_jw_bool(w, inv, "executionSuccessful", true);
-  omen_jw_num(w, inv, "exitCode", opts ? opts->exit_code : 0);
+  int exit_code = opts ? opts->exit_code : 0;
+  omen_jw_bool(w, inv, "executionSuccessful", exit_code == 0 || exit_code == 1);
+  omen_jw_num(w, inv, "exitCode", exit_code);
+  char when[64];
+  if (opts && iso_time(opts->start_time, when, sizeof when))
+    omen_jw_str(w, inv, "startTimeUtc", when);
+  if (opts && iso_time(opts->end_time, when, sizeof when))
+    omen_jw_str(w, inv, "endTimeUtc", when);
+  put_notifications(s, inv, c);
   if (s->have_cwd) {
     omen_buf b;
     omen_buf_init(&b, URI_MAX);
@@ -459,34 +605,145 @@ static void put_run(sarif *s, cJSON *runs, const omen_output_opts *opts, const u
     omen_buf_free(&b);
   }
   omen_jw_str(w, run, "columnKind", "utf16CodeUnits");
-  cJSON *results = omen_jw_arr(w, run, "results");
-  for (size_t i = 0; i < s->r->ndiags && !w->failed; i++)
-    put_result(s, results, &s->r->diags[i], hash[i], occ[i]);
+  if (!results || !run || !cJSON_AddItemToObject(run, "results", results)) {
+    cJSON_Delete(results);
+    w->failed = true;
+  }
+}
+
+/* ---- choosing what fits ---- */
+
+/* Which results to keep first: unsuppressed before suppressed, errors before warnings before notes,
+ * then report order. */
+typedef struct prio {
+  bool suppressed;
+  int severity;
+  size_t index;
+} prio;
+
+static int cmp_prio(const void *a, const void *b) {
+  const prio *x = a, *y = b;
+  if (x->suppressed != y->suppressed)
+    return x->suppressed ? 1 : -1;
+  if (x->severity != y->severity)
+    return x->severity > y->severity ? -1 : 1;
+  return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static omen_status priority_order(const omen_result *r, size_t *order) {
+  prio *p = calloc(r->ndiags + 1, sizeof *p);
+  if (!p)
+    return OMEN_ENOMEM;
+  for (size_t i = 0; i < r->ndiags; i++)
+    p[i] = (prio){r->diags[i].suppressed, (int)r->diags[i].severity, i};
+  qsort(p, r->ndiags, sizeof *p, cmp_prio);
+  for (size_t i = 0; i < r->ndiags; i++)
+    order[i] = p[i].index;
+  free(p);
+  return OMEN_OK;
+}
+
+/* Size of text gzip-compressed at zlib's default level (what the upload action does); SIZE_MAX if
+ * zlib fails. */
+static size_t gzip_size(const char *text, size_t len) {
+  z_stream z;
+  memset(&z, 0, sizeof z);
+  if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    return SIZE_MAX;
+  unsigned char chunk[1 << 16];
+  size_t total = 0;
+  const unsigned char *p = (const unsigned char *)text;
+  int ret = Z_OK;
+  while (ret == Z_OK) {
+    if (z.avail_in == 0 && len > 0) {
+      uInt n = len > (1u << 30) ? (1u << 30) : (uInt)len;
+      z.next_in = (unsigned char *)p;
+      z.avail_in = n;
+      p += n;
+      len -= n;
+    }
+    z.next_out = chunk;
+    z.avail_out = sizeof chunk;
+    ret = deflate(&z, len == 0 ? Z_FINISH : Z_NO_FLUSH);
+    total += sizeof chunk - z.avail_out;
+  }
+  deflateEnd(&z);
+  return ret == Z_STREAM_END ? total : SIZE_MAX;
+}
+
+/* The report with the first nkeep results of order kept, printed; caller frees. NULL on failure
+ * (*st says why). */
+static char *render(sarif *s, const size_t *order, size_t nkeep, bool *keep, cut *c, omen_status *st) {
+  memset(keep, 0, s->r->ndiags * sizeof *keep);
+  for (size_t k = 0; k < nkeep; k++)
+    keep[order[k]] = true;
+  memset(c->results, 0, sizeof c->results);
+  c->suppressed = 0;
+  for (size_t k = nkeep; k < s->r->ndiags; k++) {
+    const omen_diag *d = &s->r->diags[order[k]];
+    if (d->suppressed)
+      c->suppressed++;
+    else
+      c->results[(unsigned)d->severity <= OMEN_SEV_ERROR ? d->severity : OMEN_SEV_WARNING]++;
+  }
+  s->w.failed = false;
+  cJSON *root = cJSON_CreateObject();
+  omen_jw_str(&s->w, root, "$schema", SARIF_SCHEMA);
+  omen_jw_str(&s->w, root, "version", "2.1.0");
+  put_run(s, omen_jw_arr(&s->w, root, "runs"), keep, c);
+  char *text = root && !s->w.failed ? cJSON_Print(root) : NULL;
+  cJSON_Delete(root);
+  *st = text ? OMEN_OK : OMEN_ENOMEM;
+  return text;
 }
 
 omen_status omen_write_sarif(FILE *out, const omen_result *r, const omen_output_opts *o) {
   omen_status st = omen_out_check(r);
   if (st != OMEN_OK)
     return st;
-  sarif s = {.r = r};
+  omen_sarif_limits lim = o ? o->sarif_limits : (omen_sarif_limits){0};
+  size_t max_results = lim.max_results ? lim.max_results : GITHUB_MAX_RESULTS;
+  size_t max_gzip = lim.max_gzip_bytes ? lim.max_gzip_bytes : GITHUB_MAX_GZIP;
+  sarif s = {.r = r, .opts = o, .max_related = lim.max_related ? lim.max_related : GITHUB_MAX_RELATED};
   s.have_cwd = getcwd(s.cwd, sizeof s.cwd) != NULL && s.cwd[0] == '/';
   st = collect_rules(&s);
-  uint64_t *hash = NULL;
-  size_t *occ = NULL;
+  size_t *order = calloc(r->ndiags + 1, sizeof *order);
+  bool *keep = calloc(r->ndiags + 1, sizeof *keep);
+  if (st == OMEN_OK && (!order || !keep))
+    st = OMEN_ENOMEM;
   if (st == OMEN_OK)
-    st = fingerprints(r, &hash, &occ);
-  if (st != OMEN_OK) {
-    free(s.rules);
-    free(hash);
-    free(occ);
-    return st;
+    st = priority_order(r, order);
+  char *text = NULL;
+  cut c = {.max_results = max_results, .max_gzip_bytes = max_gzip};
+  size_t nkeep = r->ndiags < max_results ? r->ndiags : max_results;
+  /* Most reports are far below the size cap and are printed once. A larger one is measured and cut
+   * in proportion (its size grows with the number of results) until it fits; nkeep shrinks every
+   * round, so this ends. */
+  while (st == OMEN_OK) {
+    text = render(&s, order, nkeep, keep, &c, &st);
+    if (!text)
+      break;
+    size_t len = strlen(text);
+    /* deflate can grow a text by a few bytes per 16 KiB block, never more */
+    size_t gz = len + len / 1000 + 64 < max_gzip ? len : gzip_size(text, len);
+    if (gz == SIZE_MAX)
+      st = OMEN_ENOMEM;
+    if (gz <= max_gzip || nkeep == 0 || st != OMEN_OK)
+      break;
+    size_t next = (size_t)((double)nkeep * ((double)max_gzip / (double)gz) * 0.95);
+    nkeep = next < nkeep ? next : nkeep - 1;
+    c.for_size = true;
+    free(text);
+    text = NULL;
   }
-  cJSON *root = cJSON_CreateObject();
-  omen_jw_str(&s.w, root, "$schema", SARIF_SCHEMA);
-  omen_jw_str(&s.w, root, "version", "2.1.0");
-  put_run(&s, omen_jw_arr(&s.w, root, "runs"), o, hash, occ);
+  if (text && st == OMEN_OK) {
+    size_t len = strlen(text);
+    bool ok = fwrite(text, 1, len, out) == len && fputc('\n', out) != EOF && fflush(out) == 0;
+    st = ok && !ferror(out) ? OMEN_OK : OMEN_EIO;
+  }
+  free(text);
+  free(order);
+  free(keep);
   free(s.rules);
-  free(hash);
-  free(occ);
-  return omen_jw_finish(&s.w, root, out);
+  return st;
 }

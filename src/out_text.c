@@ -1,4 +1,5 @@
-/* out_text.c - the text report: clang-tidy style lines, related notes, fixes, a summary line. */
+/* out_text.c - the text report: clang-tidy style lines, related notes, fixes, a summary line.
+ * Suppressed findings are left out and counted in the summary. */
 #include <string.h>
 
 #include "out_util.h"
@@ -51,6 +52,8 @@ omen_status omen_write_text(FILE *out, const omen_result *r, const omen_output_o
   bool color = o && o->color;
   for (size_t i = 0; i < r->ndiags; i++) {
     const omen_diag *d = &r->diags[i];
+    if (d->suppressed)
+      continue;
     put_loc(out, &d->loc, color);
     fputc(' ', out);
     put_severity(out, d->severity, color);
@@ -87,6 +90,18 @@ omen_status omen_write_text(FILE *out, const omen_result *r, const omen_output_o
     fprintf(out, " in %zu %s", r->nfiles, plural(r->nfiles, "file", "files"));
     if (r->ngenerated)
       fprintf(out, " (%zu generated %s left out)", r->ngenerated, plural(r->ngenerated, "file", "files"));
+    /* what was found but not shown, so that a clean-looking run is not mistaken for a clean tree */
+    const char *sep = "; ";
+    if (r->nsuppressed) {
+      fprintf(out, "%s%zu suppressed", sep, r->nsuppressed);
+      sep = ", ";
+    }
+    if (o && o->nbaselined) {
+      fprintf(out, "%s%zu in the baseline not shown", sep, o->nbaselined);
+      sep = ", ";
+    }
+    if (o && o->nunchanged)
+      fprintf(out, "%s%zu on unchanged lines not shown", sep, o->nunchanged);
     fputc('\n', out);
   }
   if (fflush(out) != 0 || ferror(out))

@@ -4,6 +4,7 @@
 
 #include <cjson/cJSON.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "driver.h"
@@ -33,5 +34,18 @@ omen_status omen_out_check(const omen_result *r);
 
 /* The family of a rule id (the part before '/'), copied into buf. */
 const char *omen_rule_family(const char *id, char *buf, size_t len);
+
+/* FNV-1a (64 bits) of s including its terminator, so that consecutive fields stay apart ("a","bc"
+ * differs from "ab","c"); start from OMEN_HASH_SEED. NULL hashes as "". */
+#define OMEN_HASH_SEED 0xcbf29ce484222325ULL
+uint64_t omen_out_hash(uint64_t h, const char *s);
+
+/* A location as the line-based formats want it: 1-based lines, 1-based UTF-16 columns, an end
+ * that is never before the start, and a range that ends at column 1 of a later line (a whole
+ * line with its newline) ending on the line before, with end_col 0 (up to the end of the line). */
+typedef struct omen_out_span {
+  uint32_t line, col, end_line, end_col;
+} omen_out_span;
+omen_out_span omen_out_span_of(const omen_loc *l);
 
 #endif

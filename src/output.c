@@ -59,6 +59,32 @@ const char *omen_rule_family(const char *id, char *buf, size_t len) {
   return buf;
 }
 
+uint64_t omen_out_hash(uint64_t h, const char *s) {
+  const unsigned char *p = (const unsigned char *)(s ? s : "");
+  do {
+    h ^= *p;
+    h *= 0x100000001b3ULL;
+  } while (*p++);
+  return h;
+}
+
+omen_out_span omen_out_span_of(const omen_loc *l) {
+  omen_out_span sp;
+  sp.line = l->start_pos.line ? l->start_pos.line : 1;
+  sp.col = l->start_pos.col16 ? l->start_pos.col16 : 1;
+  sp.end_line = l->end_pos.line;
+  sp.end_col = l->end_pos.col16;
+  if (sp.end_line < sp.line || (sp.end_line == sp.line && sp.end_col < sp.col)) {
+    sp.end_line = sp.line;
+    sp.end_col = sp.col;
+  }
+  if (sp.end_line > sp.line && sp.end_col <= 1) {
+    sp.end_line--;
+    sp.end_col = 0;
+  }
+  return sp;
+}
+
 /* Length of the valid UTF-8 sequence at s (1-4), or 0 if the byte there starts none. */
 static size_t utf8_seq(const unsigned char *s) {
   unsigned char c = s[0];

@@ -2,7 +2,8 @@
 # sarif-schema.test.sh - validates omen's SARIF against the SARIF 2.1.0 JSON schema (the copy that
 # @microsoft/sarif-multitool ships) with ajv-cli; both come from the npm registry, cached in
 # BUILD_DIR/_npm. Validates: examples/demo, a small fixture with findings, and the hand-built
-# result of tests/test_output (written via OMEN_SARIF_OUT).
+# results of tests/test_output (written via OMEN_SARIF_OUT and OMEN_SARIF_OUT_TRUNCATED): one with
+# suppressions, partialFingerprints, scopes and start/end times, one cut to limits with notifications.
 # usage: sh sarif-schema.test.sh OMEN SOURCE_DIR BUILD_DIR
 # exit: 0 all valid, 1 a report is invalid, 2 setup failed, 77 npm missing (skip)
 set -u
@@ -85,10 +86,29 @@ name=$(printf 'q\303\251.go')
 printf 'package q\n\nvar s = "h\303\251llo \360\237\230\200" + )\n' >"$T/fx/sub dir/$name"
 run_omen "$T/fx" "$T/fixture.json" "omen check on a fixture" 1
 
+# has() FILE JS-EXPRESSION DESCRIPTION: the report holds what the validation is meant to cover
+has() {
+  if node -e 'const s=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));
+    process.exit(('"$2"')(s.runs[0]) ? 0 : 1)' "$1"; then :; else
+    echo "FAIL: $3" >&2
+    fail=1
+  fi
+}
+
 UNIT=$BUILD/tests/test_output
 if [ -x "$UNIT" ]; then
-  if (cd "$T" && OMEN_SARIF_OUT="$T/unit.json" "$UNIT" "$SRC" >/dev/null 2>"$T/err"); then
+  if (cd "$T" && OMEN_SARIF_OUT="$T/unit.json" OMEN_SARIF_OUT_TRUNCATED="$T/unit-truncated.json" "$UNIT" "$SRC" \
+    >/dev/null 2>"$T/err"); then
     validate "$T/unit.json" "the hand-built result of tests/test_output"
+    has "$T/unit.json" 'r => r.results.some(x => x.suppressions && x.suppressions[0].kind === "inSource")' \
+      "no suppressed result in the hand-built SARIF"
+    has "$T/unit.json" 'r => r.results.some(x => x.partialFingerprints && x.partialFingerprints["omen/v1"])' \
+      "no partialFingerprints in the hand-built SARIF"
+    has "$T/unit.json" 'r => r.invocations[0].startTimeUtc && r.invocations[0].endTimeUtc' \
+      "no start and end times in the hand-built SARIF"
+    validate "$T/unit-truncated.json" "a result cut to limits by tests/test_output"
+    has "$T/unit-truncated.json" 'r => r.invocations[0].toolExecutionNotifications.length > 0' \
+      "no notification in the truncated SARIF"
   else
     echo "FAIL: $UNIT failed" >&2
     sed 's/^/  | /' "$T/err" >&2

@@ -44,6 +44,8 @@ static const char usage_text[] =
     "  --baseline FILE            report only findings absent from FILE (a JSON or SARIF report)\n"
     "  --write-baseline FILE      also write every current finding to FILE (JSON)\n"
     "  --new-from-rev REV         report only findings on lines added or changed since git revision REV\n"
+    "  --omit-suppressed          leave findings suppressed in source out of SARIF and JSON too (GitHub\n"
+    "                             code scanning ignores SARIF suppressions and would open alerts)\n"
     "  --enable A,B               run only these analyzers (and what they require)\n"
     "  --disable A,B              do not run these analyzers\n"
     "  --exclude GLOB             skip paths matching GLOB (repeatable)\n"
@@ -323,6 +325,7 @@ static int cmd_check(int argc, char **argv, check_mode mode, const char *baselin
     O_BASELINE,
     O_WRITEBASE,
     O_NEWFROM,
+    O_OMITSUP,
     O_VERSION,
     O_HELP
   };
@@ -344,6 +347,7 @@ static int cmd_check(int argc, char **argv, check_mode mode, const char *baselin
       {"baseline", required_argument, NULL, O_BASELINE},
       {"write-baseline", required_argument, NULL, O_WRITEBASE},
       {"new-from-rev", required_argument, NULL, O_NEWFROM},
+      {"omit-suppressed", no_argument, NULL, O_OMITSUP},
       {"version", no_argument, NULL, O_VERSION},
       {"help", no_argument, NULL, O_HELP},
       {NULL, 0, NULL, 0},
@@ -354,7 +358,7 @@ static int cmd_check(int argc, char **argv, check_mode mode, const char *baselin
   omen_severity fail_on = OMEN_SEV_WARNING;
   bool fail_on_given = false;
   bool diff = false, fix = mode == MODE_FIX, unsafe = false, quiet = false, generated = false, stats = false;
-  bool no_config = false;
+  bool no_config = false, omit_suppressed = false;
   const char *config = NULL, *baseline = NULL, *write_baseline = baseline_out, *new_from = NULL;
   long jobs = 0;
   const char *compdb = NULL;
@@ -443,6 +447,9 @@ static int cmd_check(int argc, char **argv, check_mode mode, const char *baselin
     case O_NEWFROM:
       new_from = optarg;
       break;
+    case O_OMITSUP:
+      omit_suppressed = true;
+      break;
     case 'j': {
       char *end;
       jobs = strtol(optarg, &end, 10);
@@ -505,7 +512,7 @@ static int cmd_check(int argc, char **argv, check_mode mode, const char *baselin
       goto out;
     }
     if (new_from && omen_changes_since(new_from, &changes, err, sizeof err) != OMEN_OK) {
-      fprintf(stderr, "omen: %s\n", err); /* it names --new-from-rev and the revision */
+      fprintf(stderr, "omen: --new-from-rev: %s\n", err);
       omen_baseline_free(base);
       goto out;
     }
@@ -581,12 +588,27 @@ static int cmd_check(int argc, char **argv, check_mode mode, const char *baselin
         rc = EXIT_TROUBLE;
       }
     } else {
-      for (size_t i = 0; i < nouts; i++) {
+      /* --omit-suppressed: the reports see the result without them (a shallow view; res owns them) */
+      omen_result shown = res;
+      omen_diag *kept = omit_suppressed ? malloc((res.ndiags ? res.ndiags : 1) * sizeof *kept) : NULL;
+      if (kept) {
+        shown.ndiags = 0;
+        for (size_t i = 0; i < res.ndiags; i++)
+          if (!res.diags[i].suppressed)
+            kept[shown.ndiags++] = res.diags[i];
+        shown.diags = kept;
+        shown.nsuppressed = 0;
+      } else if (omit_suppressed) {
+        fprintf(stderr, "omen: out of memory\n");
+        rc = EXIT_TROUBLE;
+      }
+      for (size_t i = 0; i < nouts && rc != EXIT_TROUBLE; i++) {
         omen_output_opts o1 = oo;
         o1.color = outs[i].fmt == OMEN_FORMAT_TEXT && !outs[i].path && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
-        if (!write_report(outs[i].fmt, outs[i].path, &res, &o1))
+        if (!write_report(outs[i].fmt, outs[i].path, &shown, &o1))
           rc = EXIT_TROUBLE;
       }
+      free(kept);
     }
     if (stats) {
       double total = 0;
