@@ -230,6 +230,19 @@ has r.xml "<checkstyle" "Checkstyle root"
 has r.xml '<file name="leak.go">' "Checkstyle file"
 has r.xml "source=\"omen.$RULE\"" "Checkstyle source is the rule"
 
+# ---------- the progress line: on a terminal only, never with -q ----------
+cd "$T/fmt" || exit 2
+"$OMEN" check . >/dev/null 2>"$T/err"
+hasnt "$T/err" "omen: \[" "no progress line when stderr is not a terminal"
+if command -v script >/dev/null 2>&1; then
+  OMEN_PROGRESS_DELAY=0 script -qec "$OMEN check ." /dev/null >"$T/tty" 2>&1
+  has "$T/tty" "omen: \[1/1\] \." "progress line on a terminal"
+  OMEN_PROGRESS_DELAY=0 script -qec "$OMEN check -q ." /dev/null >"$T/tty" 2>&1
+  hasnt "$T/tty" "omen: \[" "no progress line with -q"
+else
+  echo "NOTE: script(1) is missing: the progress line on a terminal is not checked"
+fi
+
 # ---------- omen fix, explain ----------
 mkdir -p "$T/fix" && cd "$T/fix" || exit 2
 cat >main.go <<'GO'

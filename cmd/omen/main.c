@@ -246,14 +246,14 @@ static double mono_now(void) {
 /* The progress line on a terminal: shown once a run has taken half a second, redrawn at most ten
  * times a second, erased at the end. */
 typedef struct progress {
-  double start, last;
+  double start, last, delay;
   bool shown;
 } progress;
 
 static void progress_cb(void *ctx, size_t done, size_t total, const char *path) {
   progress *p = ctx;
   double now = mono_now();
-  if (now - p->start < 0.5 || (now - p->last < 0.1 && done < total))
+  if (now - p->start < p->delay || (now - p->last < 0.1 && done < total))
     return;
   p->last = now;
   p->shown = true;
@@ -516,7 +516,10 @@ static int cmd_check(int argc, char **argv, check_mode mode, const char *baselin
       omen_baseline_free(base);
       goto out;
     }
-    progress prog = {mono_now(), 0, false};
+    progress prog = {mono_now(), 0, 0.5, false};
+    const char *delay = getenv("OMEN_PROGRESS_DELAY"); /* seconds before the line appears */
+    if (delay && *delay)
+      prog.delay = atof(delay);
     omen_options opt = {0};
     opt.paths = (const char *const *)argv + optind;
     opt.npaths = (size_t)(argc - optind);
