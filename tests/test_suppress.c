@@ -332,7 +332,7 @@ static void test_invalid(void) {
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     const char *p = problem(cases[i].text, cases[i].lang);
     if (!contains(p, cases[i].problem))
-      fprintf(stderr, "case %zu: problem \"%s\", want \"%s\"\n", i, p, cases[i].problem);
+      fprintf(stderr, "case %zu: problem \"%s\", want \"%s\"\n", i, p ? p : "(none)", cases[i].problem);
     CHECK(contains(p, cases[i].problem));
   }
   /* invalid directives suppress nothing, not even with a valid name beside the unknown one */
