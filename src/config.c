@@ -771,7 +771,7 @@ static omen_status parse_globs(ctx *x, const yaml_node_t *n, const char *what, g
     return fail_nomem(x);
   for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
     const yaml_node_t *g = node(x, *it);
-    const char *v;
+    const char *v = NULL;
     s = get_str(x, g, "a glob", "a string such as \"vendor/**\"", &v);
     if (s != OMEN_OK)
       return s;
