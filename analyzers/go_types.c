@@ -1370,11 +1370,15 @@ static bool scan_stmt(void *ctx, TSNode ch, TSFieldId fname) {
 /* Block declarations by name. A block (or case clause) is scanned once: for every name a statement
  * of it may declare, stmt_declares gives the record; a lookup then takes the last record of the
  * name among the statements that start before the use, as scanning the statements would. */
+typedef enum blk_state { BLK_UNCHECKED = 0, BLK_DECLARES, BLK_NOT } blk_state;
+
 typedef struct blk_decl {
   const char *name;
   uint32_t start; /* start byte of the declaring statement */
   uint32_t order; /* its position among the block's statements (a function's: the group) */
-  local l;
+  TSNode stmt;    /* blocks: the statement, asked (stmt_declares) on the first lookup that needs it */
+  blk_state state;
+  local l;        /* when BLK_DECLARES */
 } blk_decl;
 
 struct blk_index {
@@ -1398,20 +1402,19 @@ typedef struct blk_build {
 
 static void blk_add(blk_build *b, TSNode name_node) {
   const char *name = str(b->t, b->file, name_node);
-  local l;
   if (!name) {
     b->ok = false;
     return;
   }
-  if (!stmt_declares(b->t, b->file, b->stmt, name, &l))
-    return;
   blk_decl *nv = hgrow(b->v, b->n, &b->cap, sizeof *nv);
   if (!nv) {
     b->ok = false;
     return;
   }
   b->v = nv;
-  b->v[b->n++] = (blk_decl){name, ts_node_start_byte(b->stmt), b->order, l};
+  blk_decl *d = &b->v[b->n++];
+  memset(d, 0, sizeof *d);
+  *d = (blk_decl){.name = name, .start = ts_node_start_byte(b->stmt), .order = b->order, .stmt = b->stmt};
 }
 
 static bool blk_ident(void *ctx, TSNode ch, TSFieldId fname) {
@@ -1538,13 +1541,20 @@ static bool block_declares(const go_types *t, uint32_t file, TSNode p, const cha
     else
       hi = mid;
   }
-  const blk_decl *last = NULL;
-  for (size_t i = lo; i < bi->n && strcmp(bi->v[i].name, name) == 0 && bi->v[i].start < before; i++)
-    last = &bi->v[i];
-  if (!last)
-    return false;
-  *out = last->l;
-  return true;
+  size_t end = lo;
+  while (end < bi->n && strcmp(bi->v[end].name, name) == 0 && bi->v[end].start < before)
+    end++;
+  /* the last statement before `before` that declares name; each is asked once, on first need */
+  for (size_t i = end; i > lo; i--) {
+    blk_decl *d = &bi->v[i - 1];
+    if (d->state == BLK_UNCHECKED)
+      d->state = stmt_declares(t, file, d->stmt, name, &d->l) ? BLK_DECLARES : BLK_NOT;
+    if (d->state == BLK_DECLARES) {
+      *out = d->l;
+      return true;
+    }
+  }
+  return false;
 }
 
 typedef struct param_ctx {
@@ -1614,7 +1624,7 @@ static void fn_add(fn_build *c, TSNode name_node) {
     return;
   }
   b->v = nv;
-  b->v[b->n++] = (blk_decl){name, 0, c->group, l};
+  b->v[b->n++] = (blk_decl){name, 0, c->group, null_node(), BLK_DECLARES, l};
 }
 
 static bool fn_param_name(void *ctx, TSNode ch, TSFieldId fname) {
