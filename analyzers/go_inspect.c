@@ -309,6 +309,8 @@ typedef struct walker {
     const char *name;
   } *fdecls;
   size_t nfdecls, capfdecls;
+  go_block_decl *bdecls; /* see go_inspect_block_decls; file 0 */
+  size_t nbdecls, capbdecls;
 } walker;
 
 /* Per function: the names it declares (with repeats), sorted. */
@@ -802,6 +804,51 @@ static size_t str_hash(const char *s) {
   return h;
 }
 
+static bool is_block_scope(go_node k) {
+  return k == GO_NODE_BLOCK || k == GO_NODE_EXPRESSION_CASE || k == GO_NODE_DEFAULT_CASE ||
+         k == GO_NODE_TYPE_CASE || k == GO_NODE_COMMUNICATION_CASE;
+}
+
+/* A name in a declaring position at depth (its parent is path[depth - 1]): when the declaration is a
+ * statement of a block or case clause, record it for go_inspect_block_decls. Out of room: the file's
+ * block declarations become unknown, as its locals do. */
+static void note_block_decl(walker *w, uint32_t depth, const char *name) {
+  int i = (int)depth - 1;
+  go_node k = (go_node)w->pkind[i];
+  if (k == GO_NODE_EXPRESSION_LIST) {
+    if (i < 1 || (go_node)w->pkind[i - 1] != GO_NODE_SHORT_VAR_DECLARATION)
+      return;
+    i--;
+  } else if (k == GO_NODE_VAR_SPEC || k == GO_NODE_CONST_SPEC) {
+    i--;
+    if (i >= 0 && (go_node)w->pkind[i] == GO_NODE_VAR_SPEC_LIST)
+      i--;
+    if (i < 0 || ((go_node)w->pkind[i] != GO_NODE_VAR_DECLARATION && (go_node)w->pkind[i] != GO_NODE_CONST_DECLARATION))
+      return;
+  } else if (k == GO_NODE_TYPE_SPEC || k == GO_NODE_TYPE_ALIAS) {
+    i--;
+    if (i < 0 || (go_node)w->pkind[i] != GO_NODE_TYPE_DECLARATION)
+      return;
+  } else {
+    return;
+  }
+  if (i >= 1 && (go_node)w->pkind[i - 1] == GO_NODE_LABELED_STATEMENT)
+    i--;
+  if (i < 1 || !is_block_scope((go_node)w->pkind[i - 1]))
+    return;
+  if (w->nbdecls == w->capbdecls) {
+    size_t cap = w->capbdecls ? w->capbdecls * 2 : 128;
+    go_block_decl *nv = cap <= GO_INSPECT_MAX_SITES ? realloc(w->bdecls, cap * sizeof *nv) : NULL;
+    if (!nv) {
+      w->locals_unknown = true;
+      return;
+    }
+    w->bdecls = nv;
+    w->capbdecls = cap;
+  }
+  w->bdecls[w->nbdecls++] = (go_block_decl){w->file, w->path[i - 1], w->path[i], name};
+}
+
 /* Identifier n (kind k) at depth: if it stands where a local is declared (the name of a parameter,
  * a var, const or type spec, or in the left list of `:=`, a range clause, a receive or a type
  * switch), its text joins the unit's local names. A superset: other children of those nodes (a
@@ -837,6 +884,7 @@ static omen_status note_local(walker *w, TSNode n, go_node k, uint32_t depth) {
   const char *name = text_of(w, n);
   if (!name)
     return OMEN_ENOMEM;
+  note_block_decl(w, depth, name);
   if (w->nf) {
     if (w->nfdecls == w->capfdecls) {
       size_t cap = w->capfdecls ? w->capfdecls * 2 : 256;
@@ -1265,6 +1313,7 @@ static void walker_free(walker *w) {
   free(w->tops);
   free(w->locals);
   free(w->fdecls);
+  free(w->bdecls);
 }
 
 /* What the walk of one file found: its sites (file index 0, func_index within the file), its
@@ -1280,6 +1329,8 @@ typedef struct file_scan {
   bool locals_unknown;
   bool truncated;
   struct go_inspect_names *fnames; /* parallel to sites[GO_SITE_FUNC]; NULL when locals_unknown */
+  go_block_decl *bdecls; /* sorted by scope start; NULL (and none) when locals_unknown */
+  size_t nbdecls;
 } file_scan;
 
 static int cmp_cstr(const void *a, const void *b) {
@@ -1314,6 +1365,19 @@ static bool build_fnames(omen_arena *a, const walker *w, file_scan *fs) {
       qsort(fn[f].v, fn[f].n, sizeof *fn[f].v, cmp_cstr);
   fs->fnames = fn;
   return true;
+}
+
+static int cmp_bdecl(const void *a, const void *b) {
+  const go_block_decl *x = a, *y = b;
+  uint32_t xs = ts_node_start_byte(x->scope), ys = ts_node_start_byte(y->scope);
+  if (xs != ys)
+    return xs < ys ? -1 : 1;
+  if (x->scope.id != y->scope.id)
+    return (uintptr_t)x->scope.id < (uintptr_t)y->scope.id ? -1 : 1;
+  uint32_t xt = ts_node_start_byte(x->stmt), yt = ts_node_start_byte(y->stmt);
+  if (xt != yt)
+    return xt < yt ? -1 : 1;
+  return x < y ? -1 : x > y; /* walk order (qsort keeps it only with this) */
 }
 
 /* Walks one file into a file_scan allocated in a. NULL when out of memory. */
@@ -1363,6 +1427,15 @@ static file_scan *scan_file(omen_arena *a, const omen_go_file *g) {
   fs->locals_unknown = w.locals_unknown;
   if (st == OMEN_OK && !w.locals_unknown && !trunc.truncated && !build_fnames(a, &w, fs))
     st = OMEN_ENOMEM;
+  if (st == OMEN_OK && !w.locals_unknown && w.nbdecls) {
+    qsort(w.bdecls, w.nbdecls, sizeof *w.bdecls, cmp_bdecl);
+    fs->bdecls = omen_arena_alloc(a, w.nbdecls * sizeof *fs->bdecls);
+    if (!fs->bdecls)
+      st = OMEN_ENOMEM;
+    else
+      memcpy(fs->bdecls, w.bdecls, w.nbdecls * sizeof *fs->bdecls);
+    fs->nbdecls = w.nbdecls;
+  }
   fs->truncated = trunc.truncated;
   walker_free(&w);
   return st == OMEN_OK ? fs : NULL;
@@ -1450,6 +1523,19 @@ static omen_status run(omen_pass *pass, void **result) {
   }
   if (ntops && !(r->tops = omen_arena_alloc(a, ntops * sizeof *r->tops)))
     return OMEN_ENOMEM;
+  size_t nb = 0;
+  for (size_t i = 0; i < nf; i++)
+    nb += fs[i]->nbdecls;
+  r->bdecls_known = omen_arena_alloc(a, (nf ? nf : 1) * sizeof *r->bdecls_known);
+  if (!r->bdecls_known || (nb && !(r->bdecls = omen_arena_alloc(a, nb * sizeof *r->bdecls))))
+    return OMEN_ENOMEM;
+  for (size_t i = 0; i < nf; i++) {
+    r->bdecls_known[i] = !fs[i]->locals_unknown;
+    for (size_t m = 0; m < fs[i]->nbdecls; m++) {
+      r->bdecls[r->nbdecls] = fs[i]->bdecls[m];
+      r->bdecls[r->nbdecls++].file = (uint32_t)i;
+    }
+  }
   bool names_known = !r->truncated;
   for (size_t i = 0; i < nf && names_known; i++)
     names_known = fs[i]->fnames || fs[i]->nsites[GO_SITE_FUNC] == 0;
@@ -1497,3 +1583,29 @@ const omen_analyzer omen_go_inspect = {
     .run = run,
     .scan = scan,
 };
+
+const go_block_decl *go_inspect_block_decls(const go_inspect *r, uint32_t file, TSNode scope, size_t *n) {
+  *n = SIZE_MAX;
+  if (!r || file >= r->nfiles || !r->bdecls_known || !r->bdecls_known[file])
+    return NULL;
+  *n = 0;
+  uint32_t s = ts_node_start_byte(scope);
+  size_t lo = 0, hi = r->nbdecls;
+  while (lo < hi) { /* the first entry at or after (file, s) */
+    size_t mid = lo + (hi - lo) / 2;
+    const go_block_decl *d = &r->bdecls[mid];
+    if (d->file < file || (d->file == file && ts_node_start_byte(d->scope) < s))
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  while (lo < r->nbdecls && r->bdecls[lo].file == file && ts_node_start_byte(r->bdecls[lo].scope) == s &&
+         !ts_node_eq(r->bdecls[lo].scope, scope))
+    lo++; /* another scope starting at the same byte */
+  size_t e = lo;
+  while (e < r->nbdecls && r->bdecls[e].file == file && ts_node_eq(r->bdecls[e].scope, scope))
+    e++;
+  *n = e - lo;
+  return e > lo ? &r->bdecls[lo] : r->bdecls;
+}
+

@@ -255,6 +255,11 @@ typedef struct go_inspect {
   go_top *tops;
   size_t ntops;
   bool truncated; /* a kind reached GO_INSPECT_MAX_SITES; later sites (or tops) of that kind are missing */
+  /* private: the block declarations of every file (see go_inspect_block_decls), sorted by file, then
+   * scope start; per file whether they are complete */
+  struct go_block_decl *bdecls;
+  size_t nbdecls;
+  bool *bdecls_known;
   /* private: per GO_SITE_FUNC site, the names it declares (see go_inspect_func_declares); NULL when
    * unknown */
   struct go_inspect_names *fnames;
@@ -270,6 +275,22 @@ typedef struct go_inspect {
  * and fn has a parameter or receiver of that name, every use of the name in fn's own body (outside
  * nested literals that declare it) refers to that parameter. */
 size_t go_inspect_func_declares(const go_inspect *r, const go_site *fn, const char *name);
+
+/* A name that a statement of a block or case clause may declare: the statement (the block's child:
+ * a short variable declaration, a var, const or type declaration, or a labeled one of those) and
+ * the name as written there, from every identifier in its declaring positions. A superset (a spec's
+ * type name is in it too): the caller confirms with the statement. */
+typedef struct go_block_decl {
+  uint32_t file;
+  TSNode scope; /* the block, expression_case, default_case, type_case or communication_case */
+  TSNode stmt;
+  const char *name; /* interned */
+} go_block_decl;
+
+/* The block declarations of scope (a block or case clause of file), in source order: *n gets how
+ * many. NULL with *n = SIZE_MAX when go-inspect does not know them for that file (syntax errors,
+ * out of room): walk the scope instead. */
+const go_block_decl *go_inspect_block_decls(const go_inspect *r, uint32_t file, TSNode scope, size_t *n);
 
 /* Sites of kind k whose text equals text (lookup_name: whose name equals name). Returns how many;
  * *out gets an array of that many site pointers (in walk order), owned by the result. Kinds with

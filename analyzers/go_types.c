@@ -1473,7 +1473,30 @@ static int cmp_blk_decl(const void *a, const void *b) {
 
 static size_t blk_hash(const void *id) { return (size_t)(((uintptr_t)id >> 4) * 0x9E3779B97F4A7C15u); }
 
-static void blk_fill_block(blk_build *b, TSNode p) { each_named(p, blk_stmt, b); }
+/* The candidates of block p: from go-inspect's walk when it recorded the file's block declarations
+ * (the same names blk_stmt finds, and a few more that stmt_declares then turns down), else by
+ * walking p's statements. */
+static void blk_fill_block(blk_build *b, TSNode p) {
+  const go_inspect *ins = b->t->lazy->ins;
+  size_t n = SIZE_MAX;
+  const go_block_decl *v = ins && ins->nfiles == b->t->nfiles ? go_inspect_block_decls(ins, b->file, p, &n) : NULL;
+  if (n == SIZE_MAX) {
+    each_named(p, blk_stmt, b);
+    return;
+  }
+  for (size_t i = 0; i < n && b->ok; i++) {
+    blk_decl *nv = hgrow(b->v, b->n, &b->cap, sizeof *nv);
+    if (!nv) {
+      b->ok = false;
+      return;
+    }
+    b->v = nv;
+    blk_decl *d = &b->v[b->n++];
+    memset(d, 0, sizeof *d);
+    uint32_t start = ts_node_start_byte(v[i].stmt);
+    *d = (blk_decl){.name = v[i].name, .start = start, .order = start, .stmt = v[i].stmt};
+  }
+}
 
 /* The index of scope node p (a block or case clause, or a function: see fn_declares), built by
  * fill on first use; NULL when out of memory or past MAX_BLOCKS. */

@@ -148,6 +148,67 @@ int main(void) {
   }
   gounit_close(&g);
 
+  /* block declarations: per block or case clause, the statements that may declare each name */
+  static const char *blocks = "package p\n"
+                              "\n"
+                              "func F(n int) int {\n"
+                              "\ta, b := 1, 2\n"
+                              "\tvar c, d int = 3, 4\n"
+                              "L:\n"
+                              "\te := a\n"
+                              "\tif f := n; f > 0 {\n"
+                              "\t\tg := f\n"
+                              "\t\t_ = g\n"
+                              "\t}\n"
+                              "\tswitch n {\n"
+                              "\tcase 1:\n"
+                              "\t\ttype h int\n"
+                              "\t\t_ = h(0)\n"
+                              "\t}\n"
+                              "\tfor i := 0; i < n; i++ {\n"
+                              "\t}\n"
+                              "\t_, _, _ = b, c, d\n"
+                              "\treturn e\n"
+                              "}\n";
+  ok = gounit_open(&g, "b.go", blocks, order, 1);
+  ins = ok ? gounit_result(&g, &omen_go_inspect) : NULL;
+  CHECK(ins != NULL);
+  if (ins) {
+    size_t n = 0;
+    TSNode body = gounit_node(&g, "{\n\ta, b|");
+    const go_block_decl *v = go_inspect_block_decls(ins, 0, body, &n);
+    /* a, b; c, d and the spec's type name int; e under its label, and the a right of its `:=` (a
+     * superset); not f (if initializer), not i (for clause), not g or h (inner scopes) */
+    char names[128] = "";
+    for (size_t i = 0; v && i < n && i < 16; i++) {
+      strcat(names, v[i].name);
+      strcat(names, " ");
+    }
+    if (strcmp(names, "a b c d int e a ") != 0)
+      fprintf(stderr, "block decls: '%s'\n", names);
+    CHECK(strcmp(names, "a b c d int e a ") == 0);
+    CHECK(n == 7 && go_node_is(v[5].stmt, GO_NODE_LABELED_STATEMENT) && ts_node_eq(v[5].stmt, v[6].stmt));
+    TSNode inner = gounit_node(&g, "{\n\t\tg := f");
+    v = go_inspect_block_decls(ins, 0, inner, &n);
+    if (n != 2)
+      fprintf(stderr, "inner %s: %zu\n", ts_node_type(inner), n);
+    CHECK(n == 2 && v && strcmp(v[0].name, "g") == 0 && strcmp(v[1].name, "f") == 0);
+    v = go_inspect_block_decls(ins, 0, gounit_node(&g, "case 1:\n\t\ttype h int"), &n);
+    CHECK(n == 2 && v && strcmp(v[0].name, "h") == 0 && strcmp(v[1].name, "int") == 0);
+    TSNode empty = gounit_node(&g, "{\n\t}|\n\t_, _, _");
+    CHECK(go_node_is(empty, GO_NODE_BLOCK));
+    v = go_inspect_block_decls(ins, 0, empty, &n);
+    CHECK(n == 0);
+  }
+  gounit_close(&g);
+  ok = gounit_open(&g, "bad2.go", "package p\n\nfunc F() {\n\tb := \n}\n", order, 1);
+  ins = ok ? gounit_result(&g, &omen_go_inspect) : NULL;
+  if (ins) {
+    size_t n = 0;
+    CHECK(go_inspect_block_decls(ins, 0, gounit_node(&g, "{\n\tb"), &n) == NULL && n == SIZE_MAX);
+  }
+  gounit_close(&g);
+
   /* syntax errors: the names are unknown, not "declared nowhere" */
   ok = gounit_open(&g, "bad.go", "package p\n\nfunc F(a int) {\n\tb := \n}\n", order, 1);
   ins = gounit_result(&g, &omen_go_inspect);
