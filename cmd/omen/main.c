@@ -13,6 +13,7 @@
 #include "config.h"
 #include "driver.h"
 #include "fix.h"
+#include "lsp.h"
 #include "output.h"
 #include "registry.h"
 
@@ -33,6 +34,7 @@ static const char usage_text[] =
     "  analyzers                  list analyzers with their requirements, in run order\n"
     "  rules [--markdown]         list every rule id with severity and summary\n"
     "  version                    print the version\n"
+    "  lsp                        run the Language Server Protocol server on stdin/stdout\n"
     "\n"
     "check flags:\n"
     "  --format F                 text, json, sarif, github, gitlab or checkstyle (default text);\n"
@@ -762,6 +764,8 @@ int main(int argc, char **argv) {
     return cmd_analyzers();
   if (strcmp(cmd, "rules") == 0)
     return cmd_rules(argc - 1, argv + 1);
+  if (strcmp(cmd, "lsp") == 0)
+    return omen_lsp_main(argc - 1, argv + 1);
   if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
     printf("omen %s\n", OMEN_VERSION);
     return EXIT_CLEAN;

@@ -1,0 +1,87 @@
+#!/bin/sh
+# lsp.test.sh - `omen lsp` against a Node client built on vscode-jsonrpc and
+# vscode-languageserver-protocol (tests/lsp/client.js: lifecycle, push and pull diagnostics on a Go
+# file, incremental and full edits, UTF-16 positions, didClose, errors) and raw bytes
+# (tests/lsp/raw.js: malformed framing and JSON, huge messages, invalid UTF-8, end of input), and
+# Neovim with the snippet of docs/editors.md when nvim is installed. The npm packages are installed,
+# pinned, into BUILD_DIR/_npm_lsp.
+# usage: sh lsp.test.sh OMEN SOURCE_DIR BUILD_DIR
+# exit: 0 pass, 1 fail, 2 setup failed, 77 npm missing outside CI (skip)
+set -u
+OMEN=$1
+SRC=$2
+BUILD=$3
+NPM_DIR=$BUILD/_npm_lsp
+PKGS="vscode-jsonrpc@8.2.0 vscode-languageserver-protocol@3.17.5"
+
+case $OMEN in /*) ;; *) OMEN=$(pwd)/$OMEN ;; esac
+if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
+  if [ "${CI:-}" = "true" ]; then
+    echo "FAIL: node and npm are required in CI" >&2
+    exit 1
+  fi
+  echo "SKIP: node or npm is not installed" >&2
+  exit 77
+fi
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+mkdir -p "$NPM_DIR" || exit 2
+if [ ! -f "$NPM_DIR/node_modules/vscode-jsonrpc/package.json" ] ||
+  [ ! -f "$NPM_DIR/node_modules/vscode-languageserver-protocol/package.json" ]; then
+  echo "installing $PKGS into $NPM_DIR"
+  # shellcheck disable=SC2086
+  npm install --prefix "$NPM_DIR" --no-audit --no-fund --silent $PKGS >&2 ||
+    { echo "FAIL: npm install of $PKGS failed" >&2; exit 2; }
+fi
+
+# a Go package with a missing-timeout finding in each file, in a directory whose name needs percent-encoding
+W="$T/work dir"
+mkdir -p "$W" || exit 2
+printf 'package main\n\nimport "net/http"\n\nfunc main() {\n\tc := &http.Client{}\n\t_ = c\n}\n' >"$W/main.go"
+# another file of the package, with a finding of its own
+printf 'package main\n\nimport "net/http"\n\nvar shared = &http.Client{}\n' >"$W/other.go"
+# a C file with a thread never joined (the finding has a related location)
+printf '#include <pthread.h>\n\nstatic void *work(void *arg) { return arg; }\n\nint main(void) {\n  pthread_t t;\n  pthread_create(&t, NULL, work, NULL);\n  return 0;\n}\n' >"$W/t.c"
+
+fail=0
+for js in client.js raw.js; do
+  echo "--- $js"
+  NODE_PATH=$NPM_DIR/node_modules ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} \
+    node "$SRC/tests/lsp/$js" "$OMEN" "$W" || fail=1
+done
+# Neovim, when installed: the init.lua snippet of docs/editors.md, run headless on main.go; the finding
+# must appear, then move by the byte length of non-ASCII text inserted before it (Neovim turns the
+# server's UTF-16 columns into byte columns)
+echo "--- neovim"
+if command -v nvim >/dev/null 2>&1; then
+  awk '/^```lua$/ { on = 1; next } /^```$/ { on = 0 } on' "$SRC/docs/editors.md" >"$T/init.lua"
+  [ -s "$T/init.lua" ] || { echo "FAIL: no lua snippet in docs/editors.md" >&2; exit 1; }
+  cat >"$T/check.lua" <<'EOF'
+local function first() return vim.diagnostic.get(0)[1] end
+vim.wait(20000, function() return first() ~= nil end, 50)
+local d = first()
+local out = { d and string.format('%d:%d', d.lnum + 1, d.col + 1) or 'none' }
+vim.api.nvim_buf_set_text(0, 5, 1, 5, 1, { '/*é😀*/ ' })
+vim.wait(20000, function() local e = first(); return e ~= nil and d ~= nil and e.col ~= d.col end, 50)
+local e = first()
+table.insert(out, e and string.format('%d:%d', e.lnum + 1, e.col + 1) or 'none')
+vim.fn.writefile(out, vim.env.OUT)
+vim.cmd('qa!')
+EOF
+  mkdir -p "$T/nv" && cp "$W/main.go" "$T/nv/main.go" || exit 2
+  (cd "$T/nv" && PATH=$(dirname "$OMEN"):$PATH OUT="$T/nvim.out" XDG_CACHE_HOME="$T/xdg" XDG_STATE_HOME="$T/xdg" \
+    XDG_DATA_HOME="$T/xdg" XDG_CONFIG_HOME="$T/xdg" timeout 60 nvim --headless -u "$T/init.lua" \
+    -c "luafile $T/check.lua" main.go >"$T/nvim.log" 2>&1)
+  # 6:7 is the literal in main.go; "/*é😀*/ " is 11 bytes
+  got=$(tr '\n' ' ' <"$T/nvim.out" 2>/dev/null)
+  if [ "$got" = "6:7 6:18 " ]; then
+    echo "ok: the Neovim snippet of docs/editors.md shows the finding and follows an edit"
+  else
+    echo "FAIL: Neovim: want '6:7 6:18 ', got '$got'" >&2
+    sed 's/^/  | /' "$T/nvim.log" >&2
+    fail=1
+  fi
+else
+  echo "NOTE: nvim is not installed: the Neovim snippet of docs/editors.md is not tried"
+fi
+exit $fail

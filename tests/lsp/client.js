@@ -1,0 +1,236 @@
+// client.js - drives `omen lsp` through vscode-jsonrpc / vscode-languageserver-protocol: lifecycle,
+// push and pull diagnostics on a Go file, incremental edits (with é and an emoji before the finding,
+// so UTF-16 positions matter both ways), didClose, errors for requests before initialize, unknown
+// methods and requests after shutdown, and the exit status.
+// usage: node client.js OMEN WORKDIR   (WORKDIR holds main.go; prints "ok: ..." lines, exits 1 on failure)
+'use strict';
+const cp = require('child_process');
+const fs = require('fs');
+const path = require('path');
+const rpc = require('vscode-jsonrpc/node');
+const P = require('vscode-languageserver-protocol');
+
+const [omen, dir] = process.argv.slice(2);
+const RULE = 'missing-timeout/http-no-timeout';
+const HREF = 'https://github.com/omen-lint/omen/blob/main/docs/rules.md#' + RULE;
+const file = path.join(dir, 'main.go');
+const uri = 'file://' + file.split('/').map(encodeURIComponent).join('/');
+
+const { check, failures } = require('./check.js');
+
+// a server that stops answering must fail the test, not hang it
+setTimeout(() => {
+  console.error('FAIL: no progress within 90 s (a request got no answer?); passed so far: see above');
+  if (stderr) console.error(stderr);
+  child.kill();
+  process.exit(1);
+}, 90000);
+
+const child = cp.spawn(omen, ['lsp'], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
+let stderr = '';
+child.stderr.on('data', (d) => (stderr += d));
+const exited = new Promise((resolve) => child.on('exit', (code, sig) => resolve({ code, sig })));
+const conn = rpc.createMessageConnection(new rpc.StreamMessageReader(child.stdout), new rpc.StreamMessageWriter(child.stdin));
+
+// every publishDiagnostics, in order; waitPublish resolves with the next one for uri
+const published = [];
+let waiter = null;
+conn.onNotification(P.PublishDiagnosticsNotification.type, (p) => {
+  published.push(p);
+  if (waiter && p.uri === waiter.uri) {
+    const w = waiter;
+    waiter = null;
+    w.resolve(p);
+  }
+});
+function waitPublish(u) {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error('no publishDiagnostics for ' + u + ' within 20 s')), 20000);
+    waiter = { uri: u, resolve: (p) => { clearTimeout(t); resolve(p); } };
+  });
+}
+conn.listen();
+
+async function errorOf(promise) {
+  try {
+    await promise;
+    return null;
+  } catch (e) {
+    return e;
+  }
+}
+
+// the expected range of the finding: the literal's place in the current text, in UTF-16 units
+// (JavaScript string indices are UTF-16 code units, so this oracle is independent of the server)
+function literalRange(text) {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const c = lines[i].indexOf('&http.Client{}');
+    if (c >= 0) return { start: { line: i, character: c }, end: { line: i, character: c + '&http.Client{}'.length } };
+  }
+  return null;
+}
+function findRule(diags) {
+  return diags.find((d) => d.code === RULE);
+}
+
+async function main() {
+  let text = fs.readFileSync(file, 'utf8');
+
+  const early = await errorOf(conn.sendRequest(P.DocumentDiagnosticRequest.type, { textDocument: { uri } }));
+  check(early && early.code === -32002, 'a request before initialize gets -32002', early && early.code);
+
+  const init = await conn.sendRequest(P.InitializeRequest.type, {
+    processId: process.pid, rootUri: 'file://' + dir, capabilities: {}, workspaceFolders: null,
+  });
+  const caps = init.capabilities;
+  check(caps.textDocumentSync && caps.textDocumentSync.openClose === true && caps.textDocumentSync.change === 2 &&
+    caps.textDocumentSync.save === true, 'initialize advertises incremental sync with open/close and save', caps.textDocumentSync);
+  check(caps.diagnosticProvider && caps.diagnosticProvider.interFileDependencies === true &&
+    caps.diagnosticProvider.workspaceDiagnostics === false, 'initialize advertises pull diagnostics', caps.diagnosticProvider);
+  check(init.serverInfo && init.serverInfo.name === 'omen' && /^\d+\.\d+/.test(init.serverInfo.version),
+    'serverInfo names omen and its version', init.serverInfo);
+  const again = await errorOf(conn.sendRequest(P.InitializeRequest.type, { processId: null, rootUri: null, capabilities: {} }));
+  check(again && again.code === -32600, 'a second initialize is an invalid request', again && again.code);
+  await conn.sendNotification(P.InitializedNotification.type, {});
+
+  // another file of the package, opened first: analyzing main.go publishes for it too
+  const otherUri = uri.replace(/main\.go$/, 'other.go');
+  let pub = waitPublish(otherUri);
+  await conn.sendNotification(P.DidOpenTextDocumentNotification.type, {
+    textDocument: { uri: otherUri, languageId: 'go', version: 7, text: fs.readFileSync(path.join(dir, 'other.go'), 'utf8') },
+  });
+  let p = await pub;
+  check(p.version === 7 && p.diagnostics.length === 1 && findRule(p.diagnostics), 'other.go has its own finding', p);
+  const before = published.length;
+
+  // open: the finding, with range, severity, code, href and source
+  pub = waitPublish(uri);
+  await conn.sendNotification(P.DidOpenTextDocumentNotification.type, {
+    textDocument: { uri, languageId: 'go', version: 1, text },
+  });
+  p = await pub;
+  let d = findRule(p.diagnostics);
+  check(published.slice(before).some((q) => q.uri === otherUri && q.version === 7 && q.diagnostics.length === 1),
+    'opening main.go publishes for the open other.go of its package too', published.slice(before));
+  check(p.diagnostics.length === 1, 'main.go gets only its own finding', p.diagnostics);
+  check(p.version === 1, 'publishDiagnostics carries the version opened', p.version);
+  check(d, 'didOpen publishes the ' + RULE + ' finding', p.diagnostics);
+  if (d) {
+    check(JSON.stringify(d.range) === JSON.stringify(literalRange(text)), 'its range covers the literal', [d.range, literalRange(text)]);
+    check(d.severity === 2 && d.source === 'omen', 'severity warning (2), source omen', [d.severity, d.source]);
+    check(d.codeDescription && d.codeDescription.href === HREF, 'codeDescription.href points to the rule doc', d.codeDescription);
+    check(typeof d.message === 'string' && /Timeout/.test(d.message), 'the message is the finding', d.message);
+  }
+
+  // pull diagnostics answer the same finding
+  const pulled = await conn.sendRequest(P.DocumentDiagnosticRequest.type, { textDocument: { uri } });
+  check(pulled.kind === 'full' && findRule(pulled.items), 'textDocument/diagnostic answers a full report with the finding', pulled);
+
+  // é and an emoji inserted before the finding on its line, then the "*/" right after the emoji
+  // replaced by "*/ _ = 1;" (a range that is only right when counted in UTF-16 units: counted
+  // otherwise, it covers the emoji and leaves a stray "*/", a syntax error)
+  const lr = literalRange(text).start.line;
+  const tab = text.split('\n')[lr].indexOf('c :=');
+  pub = waitPublish(uri);
+  await conn.sendNotification(P.DidChangeTextDocumentNotification.type, {
+    textDocument: { uri, version: 2 },
+    contentChanges: [
+      { range: { start: { line: lr, character: tab }, end: { line: lr, character: tab } }, text: '/*é😀*/ ' },
+      { range: { start: { line: lr, character: tab + 5 }, end: { line: lr, character: tab + 7 } }, text: '*/ _ = 1;' },
+    ],
+  });
+  const lines = text.split('\n');
+  lines[lr] = lines[lr].slice(0, tab) + '/*é😀*/ _ = 1; ' + lines[lr].slice(tab);
+  text = lines.join('\n');
+  p = await pub;
+  d = findRule(p.diagnostics);
+  check(p.version === 2, 'the edit publishes with the new version', p.version);
+  check(d && JSON.stringify(d.range) === JSON.stringify(literalRange(text)),
+    'after é and an emoji on the line the range is in UTF-16 units', [d && d.range, literalRange(text)]);
+  check(p.diagnostics.length === 1, 'the edits were applied where they belong (no syntax error)', p.diagnostics);
+
+  // an edit that removes the finding: an empty list for version 3
+  const r = literalRange(text);
+  pub = waitPublish(uri);
+  await conn.sendNotification(P.DidChangeTextDocumentNotification.type, {
+    textDocument: { uri, version: 3 },
+    contentChanges: [{ range: { start: { line: r.end.line, character: r.end.character - 1 }, end: r.end }, text: 'Timeout: 5e9}' }],
+  });
+  p = await pub;
+  check(p.version === 3 && !findRule(p.diagnostics), 'an edit adding Timeout publishes version 3 without the finding', p);
+  const pulled2 = await conn.sendRequest(P.DocumentDiagnosticRequest.type, { textDocument: { uri } });
+  check(pulled2.kind === 'full' && !findRule(pulled2.items), 'pull diagnostics follow the edit', pulled2);
+
+  // a full-text change brings it back
+  pub = waitPublish(uri);
+  await conn.sendNotification(P.DidChangeTextDocumentNotification.type, {
+    textDocument: { uri, version: 4 }, contentChanges: [{ text: fs.readFileSync(file, 'utf8') }],
+  });
+  p = await pub;
+  check(p.version === 4 && findRule(p.diagnostics), 'a full-text change is applied too', p);
+
+  // a suppression comment added in the editor hides the finding
+  text = fs.readFileSync(file, 'utf8');
+  const sl = literalRange(text).end;
+  const lineEnd = text.split('\n')[sl.line].length;
+  pub = waitPublish(uri);
+  await conn.sendNotification(P.DidChangeTextDocumentNotification.type, {
+    textDocument: { uri, version: 5 },
+    contentChanges: [{ range: { start: { line: sl.line, character: lineEnd }, end: { line: sl.line, character: lineEnd } },
+      text: ' //omen:ignore ' + RULE + ' the tests set deadlines' }],
+  });
+  p = await pub;
+  check(p.version === 5 && p.diagnostics.length === 0, 'a suppression comment typed in the editor hides the finding', p);
+
+  // a C file, analyzed from its unsaved text (non-ASCII before the finding, not on disk), with the
+  // related location of the thread handle
+  const cUri = uri.replace(/main\.go$/, 't.c');
+  const cText = fs.readFileSync(path.join(dir, 't.c'), 'utf8').replace('  pthread_create', '  /* é😀 */ pthread_create');
+  pub = waitPublish(cUri);
+  await conn.sendNotification(P.DidOpenTextDocumentNotification.type, { textDocument: { uri: cUri, languageId: 'c', version: 1, text: cText } });
+  p = await pub;
+  d = p.diagnostics.find((x) => x.code === 'thread-leak/thread-not-joined');
+  const cLines = cText.split('\n');
+  const callLine = cLines.findIndex((l) => l.includes('pthread_create'));
+  const declLine = cLines.findIndex((l) => l.includes('pthread_t t;'));
+  check(d && d.range.start.line === callLine && d.range.start.character === cLines[callLine].indexOf('pthread_create'),
+    'a C finding from the unsaved buffer, its range in UTF-16 units', [d, callLine, cLines[callLine].indexOf('pthread_create')]);
+  const rel = d && d.relatedInformation && d.relatedInformation[0];
+  check(rel && rel.location.uri === cUri && rel.location.range.start.line === declLine &&
+    rel.location.range.start.character === cLines[declLine].indexOf('t;') && /thread/.test(rel.message),
+    'relatedInformation points to the thread handle', d && d.relatedInformation);
+  await conn.sendNotification(P.DidCloseTextDocumentNotification.type, { textDocument: { uri: cUri } });
+
+  // unknown request and notification
+  const unknown = await errorOf(conn.sendRequest('omen/noSuchMethod', {}));
+  check(unknown && unknown.code === -32601, 'an unknown request gets -32601', unknown && unknown.code);
+  await conn.sendNotification('omen/noSuchNotification', {});
+
+  // didClose publishes an empty list
+  pub = waitPublish(uri);
+  await conn.sendNotification(P.DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+  p = await pub;
+  check(Array.isArray(p.diagnostics) && p.diagnostics.length === 0, 'didClose publishes an empty list', p);
+
+  // shutdown, a request after it, exit: status 0
+  const sd = await conn.sendRequest(P.ShutdownRequest.type);
+  check(sd === null, 'shutdown answers null', sd);
+  const late = await errorOf(conn.sendRequest(P.DocumentDiagnosticRequest.type, { textDocument: { uri } }));
+  check(late && late.code === -32600, 'a request after shutdown is an invalid request', late && late.code);
+  await conn.sendNotification(P.ExitNotification.type);
+  const ex = await Promise.race([exited, new Promise((res) => setTimeout(() => res(null), 10000))]);
+  check(ex && ex.code === 0, 'exit after shutdown ends the server with status 0', ex);
+  check(!/ERROR: (Address|Leak)Sanitizer|runtime error/.test(stderr), 'no sanitizer report', stderr);
+  conn.dispose();
+}
+
+main().then(
+  () => process.exit(failures() ? 1 : 0),
+  (e) => {
+    console.error('FAIL: ' + (e && e.stack ? e.stack : e));
+    if (stderr) console.error(stderr);
+    child.kill();
+    process.exit(1);
+  },
+);
