@@ -1,5 +1,6 @@
 /* lsp.c - `omen lsp`: JSON-RPC framing on stdio, the LSP lifecycle, open documents as reader
- * overlays, and diagnostics pushed (publishDiagnostics) and pulled (textDocument/diagnostic). */
+ * overlays, diagnostics pushed (publishDiagnostics) and pulled (textDocument/diagnostic), and code
+ * actions (each fix as a quick fix, an ignore comment, source.fixAll.omen). */
 #include "lsp.h"
 
 #include <cjson/cJSON.h>
@@ -104,6 +105,7 @@ typedef struct doc {
   size_t len;
   long version;
   cJSON *items;       /* the last diagnostics (an array), for textDocument/diagnostic */
+  cJSON *findings;    /* parallel to items: what code actions need of each (see finding_json) */
   long items_version; /* the version they were computed for */
 } doc;
 
@@ -206,6 +208,7 @@ static void doc_clear(doc *d) {
   free(d->path);
   free(d->text);
   cJSON_Delete(d->items);
+  cJSON_Delete(d->findings);
 }
 
 static const char *str_at(const cJSON *obj, const char *key) {
@@ -292,7 +295,9 @@ static cJSON *json_location(server *s, const omen_loc *loc) {
 
 static const int lsp_severity[] = {[OMEN_SEV_ERROR] = 1, [OMEN_SEV_WARNING] = 2, [OMEN_SEV_NOTE] = 3};
 
-static cJSON *json_diag(server *s, const doc *dc, const omen_diag *d) {
+/* The diagnostic as LSP has it; its data ({version, index}) leads a code action back to
+ * dc->findings[index] while dc is still at that version. */
+static cJSON *json_diag(server *s, const doc *dc, const omen_diag *d, size_t index) {
   cJSON *j = cJSON_CreateObject();
   cJSON *range = json_range(dc->text, dc->len, d->loc.start, d->loc.end);
   if (!j || !range) {
@@ -310,6 +315,9 @@ static cJSON *json_diag(server *s, const doc *dc, const omen_diag *d) {
   }
   ok = ok && cJSON_AddStringToObject(j, "source", "omen") &&
        cJSON_AddStringToObject(j, "message", d->message ? d->message : "");
+  cJSON *data = ok ? cJSON_AddObjectToObject(j, "data") : NULL;
+  ok = data && cJSON_AddNumberToObject(data, "version", (double)dc->version) &&
+       cJSON_AddNumberToObject(data, "index", (double)index);
   if (ok && d->nrelated) {
     cJSON *rel = cJSON_AddArrayToObject(j, "relatedInformation");
     ok = rel != NULL;
@@ -331,6 +339,57 @@ static cJSON *json_diag(server *s, const doc *dc, const omen_diag *d) {
     return NULL;
   }
   return j;
+}
+
+/* What a code action needs of d, a finding in dc: {"rule", "start" (byte offset), "fixes": [{"title",
+ * "safe", "edits": [[start, end, text], ...]}]}, offsets against dc's current text. Fixes for
+ * another file, or with edits outside the text, are left out. */
+static cJSON *finding_json(const doc *dc, const omen_diag *d) {
+  cJSON *f = cJSON_CreateObject();
+  cJSON *fixes = cJSON_AddArrayToObject(f, "fixes");
+  if (!fixes || !cJSON_AddStringToObject(f, "rule", d->rule ? d->rule->id : "") ||
+      !cJSON_AddNumberToObject(f, "start", (double)d->loc.start)) {
+    cJSON_Delete(f);
+    return NULL;
+  }
+  for (size_t i = 0; i < d->nfixes; i++) {
+    const omen_fix *x = &d->fixes[i];
+    char *abs = x->path ? omen_abspath(x->path) : NULL;
+    bool here = !x->path || (abs && strcmp(abs, dc->path) == 0);
+    free(abs);
+    bool ok = here && x->nedits > 0;
+    for (size_t k = 0; ok && k < x->nedits; k++)
+      ok = x->edits[k].start <= x->edits[k].end && x->edits[k].end <= dc->len;
+    if (!ok)
+      continue;
+    cJSON *jf = cJSON_CreateObject();
+    cJSON *edits = cJSON_AddArrayToObject(jf, "edits");
+    ok = edits && cJSON_AddStringToObject(jf, "title", x->message ? x->message : "apply omen's fix") &&
+         cJSON_AddBoolToObject(jf, "safe", x->applicability == OMEN_FIX_SAFE);
+    for (size_t k = 0; ok && k < x->nedits; k++) {
+      const omen_edit *e = &x->edits[k];
+      cJSON *je = cJSON_CreateArray(), *a = cJSON_CreateNumber(e->start), *b = cJSON_CreateNumber(e->end);
+      cJSON *t = cJSON_CreateString(e->text ? e->text : "");
+      ok = je && a && b && t;
+      if (!ok) {
+        cJSON_Delete(je);
+        cJSON_Delete(a);
+        cJSON_Delete(b);
+        cJSON_Delete(t);
+        break;
+      }
+      cJSON_AddItemToArray(je, a);
+      cJSON_AddItemToArray(je, b);
+      cJSON_AddItemToArray(je, t);
+      cJSON_AddItemToArray(edits, je);
+    }
+    if (!ok || !cJSON_AddItemToArray(fixes, jf)) {
+      cJSON_Delete(jf);
+      cJSON_Delete(f);
+      return NULL;
+    }
+  }
+  return f;
 }
 
 static void publish(server *s, const doc *d, const cJSON *items, bool with_version) {
@@ -408,19 +467,29 @@ static void analyze(server *s, doc *d) {
     doc *o = &s->docs[k];
     if (!covers(d, o))
       continue;
-    cJSON *items = cJSON_CreateArray();
-    for (size_t i = 0; items && i < res.ndiags; i++) {
+    cJSON *items = cJSON_CreateArray(), *findings = cJSON_CreateArray();
+    for (size_t i = 0; items && findings && i < res.ndiags; i++) {
       const omen_diag *g = &res.diags[i];
       if (g->suppressed || !abs[i] || strcmp(abs[i], o->path) != 0)
         continue;
-      cJSON *j = json_diag(s, o, g);
-      if (j)
-        cJSON_AddItemToArray(items, j);
+      cJSON *j = json_diag(s, o, g, (size_t)cJSON_GetArraySize(items));
+      cJSON *f = j ? finding_json(o, g) : NULL;
+      if (!f) { /* keep the two lists parallel */
+        cJSON_Delete(j);
+        continue;
+      }
+      cJSON_AddItemToArray(items, j);
+      cJSON_AddItemToArray(findings, f);
     }
-    if (!items)
+    if (!items || !findings) {
+      cJSON_Delete(items);
+      cJSON_Delete(findings);
       continue;
+    }
     cJSON_Delete(o->items);
+    cJSON_Delete(o->findings);
     o->items = items;
+    o->findings = findings;
     o->items_version = o->version; /* analyzed from its current text: never stale */
     publish(s, o, items, true);
   }
@@ -437,6 +506,17 @@ static cJSON *capabilities(void) {
   cJSON *caps = cJSON_AddObjectToObject(r, "capabilities");
   cJSON *sync = cJSON_AddObjectToObject(caps, "textDocumentSync");
   cJSON *diag = cJSON_AddObjectToObject(caps, "diagnosticProvider");
+  cJSON *ca = cJSON_AddObjectToObject(caps, "codeActionProvider");
+  cJSON *kinds = cJSON_AddArrayToObject(ca, "codeActionKinds");
+  cJSON *k1 = cJSON_CreateString("quickfix"), *k2 = cJSON_CreateString("source.fixAll.omen");
+  if (!kinds || !k1 || !k2 || !cJSON_AddFalseToObject(ca, "resolveProvider")) {
+    cJSON_Delete(k1);
+    cJSON_Delete(k2);
+    cJSON_Delete(r);
+    return NULL;
+  }
+  cJSON_AddItemToArray(kinds, k1);
+  cJSON_AddItemToArray(kinds, k2);
   cJSON *info = cJSON_AddObjectToObject(r, "serverInfo");
   if (!sync || !diag || !info || !cJSON_AddStringToObject(caps, "positionEncoding", "utf-16") ||
       !cJSON_AddTrueToObject(sync, "openClose") || !cJSON_AddNumberToObject(sync, "change", 2) ||
@@ -615,6 +695,232 @@ static void on_diagnostic(server *s, const cJSON *id, const cJSON *params) {
   send_result(s, id, r);
 }
 
+/* ---- code actions ---- */
+
+/* Whether a code action of kind is wanted under context.only (absent: every kind). A requested
+ * kind covers itself and the kinds under it ("source" covers "source.fixAll.omen"). */
+static bool kind_wanted(const cJSON *only, const char *kind) {
+  if (!cJSON_IsArray(only))
+    return true;
+  const cJSON *k;
+  cJSON_ArrayForEach(k, only) {
+    if (!cJSON_IsString(k))
+      continue;
+    size_t n = strlen(k->valuestring);
+    if (strncmp(kind, k->valuestring, n) == 0 && (kind[n] == '\0' || kind[n] == '.'))
+      return true;
+  }
+  return false;
+}
+
+/* A TextEdit replacing [start,end) of d's text by text; NULL when out of range or out of memory. */
+static cJSON *text_edit(const doc *d, double start, double end, const char *text) {
+  if (!(start >= 0 && start <= end && end <= (double)d->len))
+    return NULL;
+  cJSON *e = cJSON_CreateObject();
+  cJSON *range = json_range(d->text, d->len, (size_t)start, (size_t)end);
+  if (!e || !range || !cJSON_AddStringToObject(e, "newText", text)) {
+    cJSON_Delete(e);
+    cJSON_Delete(range);
+    return NULL;
+  }
+  cJSON_AddItemToObject(e, "range", range);
+  return e;
+}
+
+/* Adds the TextEdits of a stored fix (an array of [start, end, text]) to list; false on failure. */
+static bool add_fix_edits(const doc *d, const cJSON *edits, cJSON *list) {
+  const cJSON *e;
+  cJSON_ArrayForEach(e, edits) {
+    const cJSON *a = cJSON_GetArrayItem(e, 0), *b = cJSON_GetArrayItem(e, 1), *t = cJSON_GetArrayItem(e, 2);
+    cJSON *te = cJSON_IsNumber(a) && cJSON_IsNumber(b) && cJSON_IsString(t)
+                    ? text_edit(d, a->valuedouble, b->valuedouble, t->valuestring)
+                    : NULL;
+    if (!te)
+      return false;
+    cJSON_AddItemToArray(list, te);
+  }
+  return true;
+}
+
+/* A CodeAction of kind with a WorkspaceEdit changing d by edits (a TextEdit array, taken); diag (copied)
+ * when it answers one diagnostic. Added to out; edits is freed on failure. */
+static void add_action(cJSON *out, const doc *d, const char *title, const char *kind, const cJSON *diag,
+                       bool preferred, cJSON *edits) {
+  cJSON *a = cJSON_CreateObject();
+  cJSON *we = cJSON_AddObjectToObject(a, "edit");
+  cJSON *changes = cJSON_AddObjectToObject(we, "changes");
+  cJSON *dl = diag ? cJSON_AddArrayToObject(a, "diagnostics") : NULL;
+  cJSON *dc = diag ? cJSON_Duplicate(diag, 1) : NULL;
+  bool ok = edits && changes && cJSON_AddStringToObject(a, "title", title) && cJSON_AddStringToObject(a, "kind", kind) &&
+            (!diag || (dl && dc)) && (!preferred || cJSON_AddTrueToObject(a, "isPreferred"));
+  if (!ok) {
+    cJSON_Delete(a);
+    cJSON_Delete(dc);
+    cJSON_Delete(edits);
+    return;
+  }
+  if (dc)
+    cJSON_AddItemToArray(dl, dc);
+  cJSON_AddItemToObject(changes, d->uri, edits);
+  cJSON_AddItemToArray(out, a);
+}
+
+/* "Ignore RULE on this line": `//omen:ignore RULE reason` on its own line above the one where the
+ * finding starts (at byte start), with that line's indentation and line break. */
+static void add_ignore_action(cJSON *out, const doc *d, const cJSON *diag, const char *rule, double start) {
+  if (!(start >= 0 && start <= (double)d->len) || !*rule || strncmp(rule, "omen/", 5) == 0)
+    return; /* omen's own findings about ignore comments are fixed by editing those */
+  size_t ls = (size_t)start, ind = 0, eol = (size_t)start;
+  while (ls > 0 && d->text[ls - 1] != '\n' && d->text[ls - 1] != '\r')
+    ls--;
+  while (ls + ind < d->len && (d->text[ls + ind] == ' ' || d->text[ls + ind] == '\t'))
+    ind++;
+  while (eol < d->len && d->text[eol] != '\n' && d->text[eol] != '\r')
+    eol++;
+  const char *br = eol + 1 < d->len && d->text[eol] == '\r' && d->text[eol + 1] == '\n' ? "\r\n"
+                   : eol < d->len && d->text[eol] == '\r'                              ? "\r"
+                                                                                       : "\n";
+  size_t n = ind + strlen(rule) + 64;
+  char *line = malloc(n);
+  char title[300];
+  if (!line)
+    return;
+  snprintf(line, n, "%.*s//omen:ignore %s reason%s", (int)ind, d->text + ls, rule, br);
+  snprintf(title, sizeof title, "Ignore %.200s on this line", rule);
+  cJSON *edits = cJSON_CreateArray();
+  cJSON *te = edits ? text_edit(d, (double)ls, (double)ls, line) : NULL;
+  free(line);
+  if (!te) {
+    cJSON_Delete(edits);
+    return;
+  }
+  cJSON_AddItemToArray(edits, te);
+  add_action(out, d, title, "quickfix", diag, false, edits);
+}
+
+/* The quick fixes for one diagnostic of context.diagnostics: nothing unless it is omen's and its data
+ * names a finding of d's current version. */
+static void add_quickfixes(cJSON *out, const doc *d, const cJSON *diag) {
+  const char *src = str_at(diag, "source"), *code = str_at(diag, "code");
+  const cJSON *data = cJSON_GetObjectItemCaseSensitive(diag, "data");
+  long version;
+  unsigned long index;
+  if (!src || strcmp(src, "omen") != 0 || !version_at(data, &version) || version != d->version ||
+      !uint_at(data, "index", &index) || index >= (unsigned long)cJSON_GetArraySize(d->findings))
+    return;
+  const cJSON *f = cJSON_GetArrayItem(d->findings, (int)index);
+  const char *rule = str_at(f, "rule");
+  const cJSON *start = cJSON_GetObjectItemCaseSensitive(f, "start");
+  if (!rule || !cJSON_IsNumber(start) || (code && strcmp(code, rule) != 0))
+    return; /* not the finding the index names */
+  bool preferred = true;
+  const cJSON *x;
+  cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(f, "fixes")) {
+    const char *title = str_at(x, "title");
+    bool safe = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(x, "safe"));
+    char t[600];
+    snprintf(t, sizeof t, "%.500s%s", title ? title : "", safe ? "" : " (unsafe)");
+    cJSON *edits = cJSON_CreateArray();
+    if (!edits || !add_fix_edits(d, cJSON_GetObjectItemCaseSensitive(x, "edits"), edits)) {
+      cJSON_Delete(edits);
+      continue;
+    }
+    add_action(out, d, t, "quickfix", diag, safe && preferred, edits);
+    if (safe)
+      preferred = false;
+  }
+  add_ignore_action(out, d, diag, rule, start->valuedouble);
+}
+
+/* Whether the edit [a,b) conflicts with one of the n edits in taken (pairs of offsets): their ranges
+ * overlap, two insertions are at the same place, or an insertion is inside a replaced range. */
+static bool conflicts(const double *taken, size_t n, double a, double b) {
+  for (size_t i = 0; i < n; i++) {
+    double c = taken[2 * i], e = taken[2 * i + 1];
+    if ((a < e && c < b) || (a == c && (a == b || c == e)))
+      return true;
+  }
+  return false;
+}
+
+/* source.fixAll.omen: per finding of d its first safe fix, unless it conflicts with one taken before. */
+static void add_fix_all(cJSON *out, const doc *d) {
+  size_t cap = 0, n = 0;
+  const cJSON *f, *x, *e;
+  cJSON_ArrayForEach(f, d->findings) {
+    cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(f, "fixes")) {
+      cap += (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(x, "edits"));
+    }
+  }
+  double *taken = cap ? malloc(2 * cap * sizeof *taken) : NULL;
+  cJSON *edits = taken ? cJSON_CreateArray() : NULL;
+  if (!edits) {
+    free(taken);
+    return;
+  }
+  cJSON_ArrayForEach(f, d->findings) {
+    cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(f, "fixes")) {
+      if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(x, "safe")))
+        continue;
+      const cJSON *xe = cJSON_GetObjectItemCaseSensitive(x, "edits");
+      bool ok = true;
+      size_t m = n;
+      cJSON_ArrayForEach(e, xe) {
+        double a = cJSON_GetArrayItem(e, 0)->valuedouble, b = cJSON_GetArrayItem(e, 1)->valuedouble;
+        if (conflicts(taken, m, a, b)) { /* also against the fix's own earlier edits */
+          ok = false;
+          break;
+        }
+        taken[2 * m] = a;
+        taken[2 * m + 1] = b;
+        m++;
+      }
+      if (ok && !add_fix_edits(d, xe, edits)) { /* out of memory: no half-applied fix */
+        free(taken);
+        cJSON_Delete(edits);
+        return;
+      }
+      if (ok)
+        n = m;
+      break; /* the first safe fix only: the others are alternatives to it */
+    }
+  }
+  free(taken);
+  if (cJSON_GetArraySize(edits) == 0) {
+    cJSON_Delete(edits);
+    return;
+  }
+  add_action(out, d, "Fix all safe omen findings", "source.fixAll.omen", NULL, false, edits);
+}
+
+static void on_code_action(server *s, const cJSON *id, const cJSON *params) {
+  const char *uri = str_at(cJSON_GetObjectItemCaseSensitive(params, "textDocument"), "uri");
+  if (!uri) {
+    send_error(s, id, ERR_INVALID_PARAMS, "textDocument/codeAction needs params.textDocument.uri");
+    return;
+  }
+  const cJSON *ctx = cJSON_GetObjectItemCaseSensitive(params, "context");
+  const cJSON *only = cJSON_GetObjectItemCaseSensitive(ctx, "only");
+  const doc *d = doc_find(s, uri);
+  cJSON *out = cJSON_CreateArray();
+  if (!out) {
+    send_error(s, id, ERR_INVALID_REQUEST, "out of memory");
+    return;
+  }
+  if (d && d->findings && d->items_version == d->version) { /* else the findings are of an older text */
+    const cJSON *diag;
+    if (kind_wanted(only, "quickfix")) {
+      cJSON_ArrayForEach(diag, cJSON_GetObjectItemCaseSensitive(ctx, "diagnostics")) {
+        add_quickfixes(out, d, diag);
+      }
+    }
+    if (kind_wanted(only, "source.fixAll.omen"))
+      add_fix_all(out, d);
+  }
+  send_result(s, id, out);
+}
+
 /* One decoded message. */
 static void dispatch(server *s, const cJSON *msg) {
   const cJSON *id = cJSON_GetObjectItemCaseSensitive(msg, "id");
@@ -657,6 +963,8 @@ static void dispatch(server *s, const cJSON *msg) {
       send_result(s, id, cJSON_CreateNull());
     } else if (strcmp(m, "textDocument/diagnostic") == 0) {
       on_diagnostic(s, id, params);
+    } else if (strcmp(m, "textDocument/codeAction") == 0) {
+      on_code_action(s, id, params);
     } else {
       char text[300];
       snprintf(text, sizeof text, "Method not found: %.200s", m);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # lsp.test.sh - `omen lsp` against a Node client built on vscode-jsonrpc and
 # vscode-languageserver-protocol (tests/lsp/client.js: lifecycle, push and pull diagnostics on a Go
-# file, incremental and full edits, UTF-16 positions, didClose, errors) and raw bytes
+# file, incremental and full edits, UTF-16 positions, didClose, errors;
+# code actions (quick fixes, ignore comments, source.fixAll.omen, applied and re-analyzed), and raw bytes
 # (tests/lsp/raw.js: malformed framing and JSON, huge messages, invalid UTF-8, end of input), and
 # Neovim with the snippet of docs/editors.md when nvim is installed. The npm packages are installed,
 # pinned, into BUILD_DIR/_npm_lsp.
@@ -40,6 +41,11 @@ mkdir -p "$W" || exit 2
 printf 'package main\n\nimport "net/http"\n\nfunc main() {\n\tc := &http.Client{}\n\t_ = c\n}\n' >"$W/main.go"
 # another file of the package, with a finding of its own
 printf 'package main\n\nimport "net/http"\n\nvar shared = &http.Client{}\n' >"$W/other.go"
+# a Go package for code actions: two *sql.Rows leaks with safe fixes (é and an emoji on the line
+# where the first fix inserts, and before the finding's line content) and a client without a
+# Timeout (an unsafe fix)
+mkdir -p "$W/db" || exit 2
+printf 'package db\n\nimport (\n\t"database/sql"\n\t"net/http"\n)\n\nvar client = &http.Client{}\n\nfunc first(db *sql.DB) (int, error) {\n\trows, err := db.Query("SELECT id FROM t")\n\t/*é😀*/ if err != nil { return 0, err }\n\tvar id int\n\tif rows.Next() {\n\t\terr = rows.Scan(&id)\n\t}\n\t/*é😀*/ return id, err\n}\n\nfunc second(db *sql.DB) (int, error) {\n\trows, err := db.Query("SELECT n FROM t")\n\tif err != nil {\n\t\treturn 0, err\n\t}\n\tvar n int\n\tif rows.Next() {\n\t\terr = rows.Scan(&n)\n\t}\n\treturn n, err\n}\n' >"$W/db/rows.go"
 # a C file with a thread never joined (the finding has a related location)
 printf '#include <pthread.h>\n\nstatic void *work(void *arg) { return arg; }\n\nint main(void) {\n  pthread_t t;\n  pthread_create(&t, NULL, work, NULL);\n  return 0;\n}\n' >"$W/t.c"
 
@@ -79,6 +85,44 @@ EOF
   else
     echo "FAIL: Neovim: want '6:7 6:18 ', got '$got'" >&2
     sed 's/^/  | /' "$T/nvim.log" >&2
+    fail=1
+  fi
+  # a code action through vim.lsp.buf.code_action(): the safe fix of the first rows leak, chosen in
+  # vim.ui.select, lands after the é and emoji on its line
+  cat >"$T/action.lua" <<'EOF'
+local function sql()
+  for _, d in ipairs(vim.diagnostic.get(0)) do
+    if d.code == 'resource-leak/sql-rows-not-closed' then return d end
+  end
+end
+vim.wait(20000, function() return sql() ~= nil end, 50)
+local d = sql()
+vim.ui.select = function(items, _, on_choice)
+  for i, it in ipairs(items) do
+    if it[2].title:match('defer rows.Close') then return on_choice(it, i) end
+  end
+  on_choice(nil)
+end
+local n = vim.api.nvim_buf_line_count(0)
+if d then
+  vim.api.nvim_win_set_cursor(0, { d.lnum + 1, d.col })
+  vim.lsp.buf.code_action()
+  vim.wait(20000, function() return vim.api.nvim_buf_line_count(0) > n end, 50)
+end
+vim.fn.writefile(vim.api.nvim_buf_get_lines(0, 0, -1, false), vim.env.OUT)
+vim.cmd('qa!')
+EOF
+  cp "$W/db/rows.go" "$T/nv/rows.go" || exit 2
+  (cd "$T/nv" && PATH=$(dirname "$OMEN"):$PATH OUT="$T/action.out" XDG_CACHE_HOME="$T/xdg" XDG_STATE_HOME="$T/xdg" \
+    XDG_DATA_HOME="$T/xdg" XDG_CONFIG_HOME="$T/xdg" timeout 60 nvim --headless -u "$T/init.lua" \
+    -c "luafile $T/action.lua" rows.go >"$T/nvim2.log" 2>&1)
+  awk '/\{ return 0, err \}$/ { print; print "\tdefer rows.Close()"; next } 1' "$W/db/rows.go" >"$T/want.go"
+  if cmp -s "$T/want.go" "$T/action.out"; then
+    echo "ok: Neovim applies the quick fix of a finding through vim.lsp.buf.code_action()"
+  else
+    echo "FAIL: Neovim: the quick fix did not give the expected text" >&2
+    diff "$T/want.go" "$T/action.out" >&2
+    sed 's/^/  | /' "$T/nvim2.log" >&2
     fail=1
   fi
 else

@@ -1,7 +1,8 @@
 // client.js - drives `omen lsp` through vscode-jsonrpc / vscode-languageserver-protocol: lifecycle,
 // push and pull diagnostics on a Go file, incremental edits (with é and an emoji before the finding,
 // so UTF-16 positions matter both ways), didClose, errors for requests before initialize, unknown
-// methods and requests after shutdown, and the exit status.
+// methods and requests after shutdown, code actions (applied by the test and re-analyzed), and the exit
+// status.
 // usage: node client.js OMEN WORKDIR   (WORKDIR holds main.go; prints "ok: ..." lines, exits 1 on failure)
 'use strict';
 const cp = require('child_process');
@@ -74,6 +75,113 @@ function findRule(diags) {
   return diags.find((d) => d.code === RULE);
 }
 
+// the text after TextEdits whose ranges are in UTF-16 units (JavaScript string indices), applied from
+// the last to the first; the text's lines end with \n
+function applyEdits(text, edits) {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
+  const at = (p) => starts[p.line] + p.character;
+  const sorted = edits.map((e, i) => ({ a: at(e.range.start), b: at(e.range.end), t: e.newText, i }))
+    .sort((x, y) => y.a - x.a || y.i - x.i);
+  for (const e of sorted) text = text.slice(0, e.a) + e.t + text.slice(e.b);
+  return text;
+}
+
+// code actions on db/rows.go: two *sql.Rows leaks (safe fixes) and an http.Client without a Timeout
+// (an unsafe fix); each action is applied to the client's copy and the result re-analyzed
+async function codeActions() {
+  const SQL = 'resource-leak/sql-rows-not-closed';
+  const rUri = uri.replace(/main\.go$/, 'db/rows.go');
+  const orig = fs.readFileSync(path.join(dir, 'db', 'rows.go'), 'utf8');
+  const sqlAt = (p, s) => p.diagnostics.find((x) => x.code === SQL && p.diagnostics && x.range.start.line === orig.split('\n').findIndex((l) => l.includes(s)));
+  const sqlCount = (p) => p.diagnostics.filter((x) => x.code === SQL).length;
+  let version = 1;
+  async function change(text) {
+    const pub = waitPublish(rUri);
+    await conn.sendNotification(P.DidChangeTextDocumentNotification.type, {
+      textDocument: { uri: rUri, version: ++version }, contentChanges: [{ text }],
+    });
+    return pub;
+  }
+  const actionsFor = (diags, only) => conn.sendRequest(P.CodeActionRequest.type, {
+    textDocument: { uri: rUri }, range: diags.length ? diags[0].range : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    context: only ? { diagnostics: diags, only } : { diagnostics: diags },
+  });
+  const editsOf = (a) => (a && a.edit && a.edit.changes && a.edit.changes[rUri]) || [];
+
+  let pub = waitPublish(rUri);
+  await conn.sendNotification(P.DidOpenTextDocumentNotification.type, { textDocument: { uri: rUri, languageId: 'go', version: 1, text: orig } });
+  let p = await pub;
+  const s1 = sqlAt(p, 'return id, err'), s2 = sqlAt(p, 'return n, err'), h = findRule(p.diagnostics);
+  check(s1 && s2 && h && p.diagnostics.every((x) => x.data && x.data.version === 1 && Number.isInteger(x.data.index)),
+    'rows.go: two rows leaks and a client without Timeout, each with data naming version 1', p.diagnostics);
+  if (!s1 || !s2 || !h) return;
+
+  // the first leak: its safe fix (preferred), the ignore comment, and the fix-all action
+  let acts = await actionsFor([s1]);
+  const qf = acts.find((a) => a.kind === 'quickfix' && /defer rows\.Close\(\)/.test(a.title));
+  const ig = acts.find((a) => a.kind === 'quickfix' && a.title === 'Ignore ' + SQL + ' on this line');
+  const fa = acts.find((a) => a.kind === 'source.fixAll.omen');
+  check(qf && !/unsafe/.test(qf.title) && qf.isPreferred === true && qf.diagnostics && qf.diagnostics[0].code === SQL,
+    'the safe fix is a preferred quickfix for the finding', acts);
+  check(acts.length === 3 && Object.keys((qf && qf.edit.changes) || {}).join() === rUri,
+    'three actions (fix, ignore, fix all), editing rows.go only', acts);
+  const fixed1 = orig.replace('{ return 0, err }\n', '{ return 0, err }\n\tdefer rows.Close()\n');
+  check(applyEdits(orig, editsOf(qf)) === fixed1, 'the fix inserts defer rows.Close() after é and an emoji on its line (UTF-16 range)',
+    editsOf(qf));
+  const ignored = orig.replace('\t/*é😀*/ return id, err', '\t//omen:ignore ' + SQL + ' reason\n\t/*é😀*/ return id, err');
+  check(applyEdits(orig, editsOf(ig)) === ignored, 'the ignore action puts //omen:ignore RULE reason above the line, indented alike',
+    editsOf(ig));
+  const fixedAll = fixed1.replace('\t\treturn 0, err\n\t}\n', '\t\treturn 0, err\n\t}\n\tdefer rows.Close()\n');
+  check(applyEdits(orig, editsOf(fa)) === fixedAll, 'fix all applies both safe fixes and not the unsafe one', editsOf(fa));
+
+  // the unsafe fix: marked, not preferred
+  acts = await actionsFor([h], ['quickfix']);
+  const uf = acts.find((a) => / \(unsafe\)$/.test(a.title));
+  check(uf && uf.isPreferred !== true && /Timeout/.test(uf.title), 'an unsafe fix says so in its title and is not preferred', acts);
+
+  // context.only, and diagnostics that are not omen's
+  acts = await actionsFor([s1], ['quickfix']);
+  check(acts.length === 2 && acts.every((a) => a.kind === 'quickfix'), 'only: [quickfix] gives the quick fixes only', acts);
+  for (const k of ['source', 'source.fixAll', 'source.fixAll.omen']) {
+    acts = await actionsFor([s1], [k]);
+    check(acts.length === 1 && acts[0].kind === 'source.fixAll.omen', 'only: [' + k + '] gives fix all only', acts);
+  }
+  acts = await actionsFor([s1], ['refactor']);
+  check(acts.length === 0, 'only: [refactor] gives nothing', acts);
+  acts = await actionsFor([Object.assign({}, s1, { source: 'gopls' })], ['quickfix']);
+  check(acts.length === 0, 'a diagnostic of another source gets no quick fix', acts);
+
+  // a stale version in data gets nothing; the republished finding does
+  p = await change(orig);
+  acts = await actionsFor([s1], ['quickfix']);
+  check(acts.length === 0, 'a diagnostic of an older version gets no quick fix', acts);
+  const n1 = sqlAt(p, 'return id, err');
+  acts = await actionsFor(n1 ? [n1] : [], ['quickfix']);
+  check(n1 && n1.data.version === 2 && acts.length === 2, 'the republished finding (version 2) gets its quick fixes', acts);
+
+  // applied and re-analyzed
+  p = await change(applyEdits(orig, editsOf(qf)));
+  check(!sqlAt(p, 'return id, err') && sqlCount(p) === 1, 'after the quick fix only the other leak is left', p.diagnostics);
+  p = await change(applyEdits(orig, editsOf(ig)).replace(' reason\n', ' the caller drains and closes them\n'));
+  check(sqlCount(p) === 1 && !sqlAt(p, 'return id, err') && !p.diagnostics.some((x) => /^omen\//.test(x.code)),
+    'after the ignore comment (with a reason) the finding is suppressed', p.diagnostics);
+  p = await change(applyEdits(orig, editsOf(fa)));
+  check(sqlCount(p) === 0 && findRule(p.diagnostics) && p.diagnostics.length === 1, 'after fix all only the unsafe finding is left', p.diagnostics);
+  acts = await actionsFor([], ['source.fixAll.omen']);
+  check(acts.length === 0, 'with no safe fix left, no fix-all action', acts);
+  const junk = [1, null, 'x', { source: 'omen', data: 'x' }, { source: 'omen', data: { version, index: -1 } },
+    { source: 'omen', data: { version: 1e300, index: 0 } }, { source: 'omen', code: 'no/such', data: { version, index: 0 } },
+    { source: 'omen', data: { version, index: 4294967295 } }];
+  acts = await conn.sendRequest(P.CodeActionRequest.type, { textDocument: { uri: rUri }, range: s1.range, context: { diagnostics: junk, only: ['quickfix'] } });
+  check(Array.isArray(acts) && acts.length === 0, 'malformed or foreign diagnostic data gets no action', acts);
+  acts = await conn.sendRequest('textDocument/codeAction', { textDocument: { uri: rUri } });
+  const noParams = await errorOf(conn.sendRequest('textDocument/codeAction', {}));
+  check(Array.isArray(acts) && acts.length === 0 && noParams && noParams.code === -32602,
+    'a request without context answers nothing; one without a document is invalid params', [acts, noParams && noParams.code]);
+  await conn.sendNotification(P.DidCloseTextDocumentNotification.type, { textDocument: { uri: rUri } });
+}
+
 async function main() {
   let text = fs.readFileSync(file, 'utf8');
 
@@ -90,6 +198,9 @@ async function main() {
     caps.diagnosticProvider.workspaceDiagnostics === false, 'initialize advertises pull diagnostics', caps.diagnosticProvider);
   check(init.serverInfo && init.serverInfo.name === 'omen' && /^\d+\.\d+/.test(init.serverInfo.version),
     'serverInfo names omen and its version', init.serverInfo);
+  check(caps.codeActionProvider && caps.codeActionProvider.resolveProvider === false &&
+    JSON.stringify(caps.codeActionProvider.codeActionKinds) === '["quickfix","source.fixAll.omen"]',
+    'initialize advertises quickfix and source.fixAll.omen code actions', caps.codeActionProvider);
   const again = await errorOf(conn.sendRequest(P.InitializeRequest.type, { processId: null, rootUri: null, capabilities: {} }));
   check(again && again.code === -32600, 'a second initialize is an invalid request', again && again.code);
   await conn.sendNotification(P.InitializedNotification.type, {});
@@ -200,7 +311,19 @@ async function main() {
   check(rel && rel.location.uri === cUri && rel.location.range.start.line === declLine &&
     rel.location.range.start.character === cLines[declLine].indexOf('t;') && /thread/.test(rel.message),
     'relatedInformation points to the thread handle', d && d.relatedInformation);
+  // the ignore action in C: the comment above the call, indented alike, hides the finding
+  const cActs = d ? await conn.sendRequest(P.CodeActionRequest.type, { textDocument: { uri: cUri }, range: d.range, context: { diagnostics: [d] } }) : [];
+  const cIg = cActs.find((a) => a.title === 'Ignore thread-leak/thread-not-joined on this line');
+  const cIgnored = cText.replace('  /* é😀 */ pthread_create', '  //omen:ignore thread-leak/thread-not-joined reason\n  /* é😀 */ pthread_create');
+  const cAfter = cIg ? applyEdits(cText, cIg.edit.changes[cUri]) : null;
+  check(cAfter === cIgnored, 'in C the ignore action puts the comment above the line, indented alike', cActs);
+  pub = waitPublish(cUri);
+  await conn.sendNotification(P.DidChangeTextDocumentNotification.type, { textDocument: { uri: cUri, version: 2 }, contentChanges: [{ text: cAfter || cText }] });
+  p = await pub;
+  check(cAfter && p.diagnostics.length === 0, 'and, applied, it suppresses the C finding', p.diagnostics);
   await conn.sendNotification(P.DidCloseTextDocumentNotification.type, { textDocument: { uri: cUri } });
+
+  await codeActions();
 
   // unknown request and notification
   const unknown = await errorOf(conn.sendRequest('omen/noSuchMethod', {}));
