@@ -237,6 +237,54 @@ static const omen_rule rule_wait = {
     .lang = "go",
 };
 
+static const omen_rule rule_hblock = {
+    .id = "thread-leak/handler-goroutine-blocks",
+    .severity = OMEN_SEV_WARNING,
+    .confidence = OMEN_CONF_MEDIUM,
+    .summary = "Goroutine started by an HTTP handler can block forever and watches no context",
+    .what = "Reports a goroutine started by an HTTP handler, when the handler can return without waiting "
+            "for it, whose summary says it may block forever on an object that outlives the request (a "
+            "send, receive, range or select on a channel, or a `Wait` on a WaitGroup or `sync.Cond`, that "
+            "is a struct field, a package variable, or a parameter of the function that built the handler "
+            "such as `NewHandler(results chan<- T)`), directly or in a function of the package it calls, "
+            "and that watches no context (no `ctx.Done()`, no `ctx.Err()`, no context passed to a call) "
+            "and no quit channel. Channels and WaitGroups made in the handler are left to "
+            "goroutine-send-blocks and goroutine-recv-never-closed, and blocking inside an endless `for` "
+            "loop to goroutine-no-exit, so one go statement is reported once. Not reported: channels made "
+            "by the function that built the handler (usually buffered or received from there), blocking "
+            "network I/O (a goroutine reading a hijacked connection is the normal websocket pattern), "
+            "sleeps, sends or receives in a select with a `default`, timer, `Done()` or quit-channel case, "
+            "a single receive from a field or package variable that the package closes somewhere (a "
+            "broadcast such as `<-s.ready`), goroutines started at most once (guarded by package-level "
+            "state), and goroutines whose "
+            "summary is incomplete. Test code is not analyzed.",
+    .why = "A handler runs once per request. A goroutine it leaves behind that waits on a server-wide "
+           "channel with no receiver ready (a full or abandoned job queue, a result nobody reads) never "
+           "ends, and nothing can cancel it: every request that takes this path adds one more blocked "
+           "goroutine, with its stack and everything it references, until the process runs out of "
+           "memory. The request's context is the signal that the client is gone; a goroutine that "
+           "watches it (or a server context) can give up.",
+    .example = "func (s *Server) enqueue(w http.ResponseWriter, r *http.Request) {\n"
+               "\tjob := parse(r)\n"
+               "\tgo func() {\n"
+               "\t\ts.jobs <- job // blocks forever when the workers are busy or gone\n"
+               "\t}()\n"
+               "\tw.WriteHeader(http.StatusAccepted)\n"
+               "}",
+    .instead = "func (s *Server) enqueue(w http.ResponseWriter, r *http.Request) {\n"
+               "\tjob := parse(r)\n"
+               "\tselect {\n"
+               "\tcase s.jobs <- job:\n"
+               "\t\tw.WriteHeader(http.StatusAccepted)\n"
+               "\tcase <-r.Context().Done():\n"
+               "\t}\n"
+               "}",
+    .fix = "No fix: which context the goroutine should watch (the request's, or a server context that "
+           "outlives it), and what it should do when it gives up, are design decisions an edit cannot "
+           "make.",
+    .lang = "go",
+};
+
 /* ---------- state and small helpers ---------- */
 
 typedef struct state {
@@ -1844,6 +1892,166 @@ static void check_handler(state *st, const go_site *go, const go_ctx_func *g, TS
   }
 }
 
+/* ---------- thread-leak/handler-goroutine-blocks ---------- */
+
+/* The function node (declaration, method or literal) around n; null if none. */
+static TSNode func_around(TSNode n) {
+  for (TSNode p = go_ts_parent(n); !ts_node_is_null(p); p = go_ts_parent(p)) {
+    go_node k = go_node_kind(p);
+    if (k == GO_NODE_FUNCTION_DECLARATION || k == GO_NODE_METHOD_DECLARATION || k == GO_NODE_FUNC_LITERAL)
+      return p;
+  }
+  return go_ts_null();
+}
+
+/* Does object m (as seen in handler fn) outlive the request: a struct field, a package variable, or a
+ * parameter of a function enclosing the handler (`NewHandler(results chan<- T)`, captured by the handler
+ * literal)? Locals of the handler and of the goroutine are per request (and the handler's are
+ * goroutine-send-blocks' and recv-never-closed's); a channel made by the enclosing function is usually
+ * buffered or received from there (tests with httptest handlers), so it is left alone. */
+static bool outlives_request(const state *st, const go_ctx_func *fn, const go_obj *m) {
+  if (m->kind == GO_OBJ_FIELD || m->kind == GO_OBJ_GLOBAL)
+    return true;
+  if (m->kind != GO_OBJ_LOCAL || m->file != fn->site->file || contains(fn->site->node, m->decl) ||
+      !go_node_is(go_ts_parent(m->decl), GO_NODE_PARAMETER_DECLARATION))
+    return false;
+  for (int guard = 0; fn->parent >= 0 && guard < 32; guard++) {
+    fn = &st->ctx->funcs[fn->parent];
+    if (contains(fn->site->node, m->decl))
+      return true;
+  }
+  return false;
+}
+
+/* The channel or WaitGroup operand of a blocking op node: the channel of a send, `<-x` or range, the
+ * receiver of a Wait() call; null for anything else. */
+static TSNode block_operand(TSNode w) {
+  switch (go_node_kind(w)) {
+  case GO_NODE_SEND_STATEMENT:
+    return go_node_child(w, GO_F_CHANNEL);
+  case GO_NODE_UNARY_EXPRESSION:
+    return go_node_child(w, GO_F_OPERAND);
+  case GO_NODE_FOR_STATEMENT: {
+    for (uint32_t i = 0; i < go_ts_nnamed(w); i++) {
+      TSNode c = ts_node_named_child(w, i);
+      if (go_node_is(c, GO_NODE_RANGE_CLAUSE))
+        return go_node_child(c, GO_F_RIGHT);
+    }
+    return go_ts_null();
+  }
+  case GO_NODE_CALL_EXPRESSION: {
+    TSNode f = go_ts_unparen(go_node_child(w, GO_F_FUNCTION));
+    return go_node_is(f, GO_NODE_SELECTOR_EXPRESSION) ? go_node_child(f, GO_F_OPERAND) : go_ts_null();
+  }
+  default:
+    return go_ts_null();
+  }
+}
+
+/* The object a blocking op of goroutine g waits on, as seen in the handler: through g's summary ops (which
+ * map parameters to the go call's arguments), else from the op's own function (fields and package
+ * variables only: a parameter there cannot be mapped). */
+static bool blocked_obj(state *st, const go_ctx_func *g, const go_fsum *gs, const go_site *go, TSNode call,
+                        uint32_t wfile, TSNode w, go_obj *m) {
+  for (uint32_t k = 0; k < gs->nops; k++) {
+    const go_op *o = &gs->ops[k];
+    if (o->wfile == wfile && ts_node_eq(o->witness, w) && o->kind != GO_OP_CLOSE && o->kind != GO_OP_RELEASE)
+      return go_summary_map(st->sum, g, go->file, call, &o->obj, m);
+  }
+  TSNode x = block_operand(w);
+  TSNode wf = func_around(w);
+  if (ts_node_is_null(x) || ts_node_is_null(wf) || !go_summary_obj(st->sum, wfile, wf, x, m))
+    return false;
+  return m->kind == GO_OBJ_FIELD || m->kind == GO_OBJ_GLOBAL;
+}
+
+/* Does some function of the package close the field or package variable with this key? A single receive
+ * from it then waits for a broadcast (`<-s.ready`), not forever. Rare enough to ask every summary. */
+static bool closed_in_package(state *st, const char *key) {
+  for (uint32_t i = 0; i < st->ctx->nfuncs; i++) {
+    const go_fsum *sum = go_summary_at(st->sum, i);
+    const go_op *o;
+    if (sum && go_summary_ops(sum, GO_OP_CLOSE, key, &o, 1) > 0)
+      return true;
+  }
+  return false;
+}
+
+/* Is n inside a `for {}` (or ticker) loop of goroutine g: goroutine-no-exit's to judge. */
+static bool in_endless_loop(state *st, const go_ctx_func *g, uint32_t file, TSNode n) {
+  if (file != g->site->file)
+    return false;
+  const go_site *const *loops;
+  size_t nl = go_summary_sites(st->sum, GO_SITE_FOR, fidx(st, g), &loops);
+  for (size_t i = 0; i < nl; i++)
+    if (contains(loops[i]->node, n) && endless_loop(file_at(st, file), loops[i]))
+      return true;
+  return false;
+}
+
+static void check_handler_blocks(state *st, const go_site *go, const go_ctx_func *g, TSNode call,
+                                 const go_ctx_func *fn) {
+  if (!g || !(fn->flags & GO_CTX_HANDLER))
+    return;
+  const go_fsum *gs = go_summary_of(st->sum, g);
+  if (!gs || (gs->flags & (GO_SUM_WATCHES_CTX | GO_SUM_WATCHES_QUIT | GO_SUM_TRUNCATED | GO_SUM_UNKNOWN)))
+    return;
+  go_block_kind bk = gs->block;
+  if (bk == GO_BLOCK_NONE || bk == GO_BLOCK_IO || ts_node_is_null(gs->block_witness))
+    return;
+  TSNode w = gs->block_witness;
+  if (in_endless_loop(st, g, gs->block_file, gs->block_node))
+    return;
+  const omen_file *wf = file_at(st, gs->block_wfile);
+  const char *what = "";
+  if (bk == GO_BLOCK_SELECT) {
+    /* every channel of the select outlives the request */
+    size_t n = 0;
+    for (uint32_t k = 0; k < gs->nops; k++) {
+      const go_op *o = &gs->ops[k];
+      if (o->wfile != gs->block_wfile || !contains(w, o->witness))
+        continue;
+      go_obj m;
+      if (!go_summary_map(st->sum, g, go->file, call, &o->obj, &m) || !outlives_request(st, fn, &m))
+        return;
+      n++;
+    }
+    if (n == 0)
+      return;
+    what = " on channels that outlive the request";
+  } else if (bk != GO_BLOCK_SELECT0) {
+    go_obj m;
+    if (!blocked_obj(st, g, gs, go, call, gs->block_wfile, w, &m) || !outlives_request(st, fn, &m))
+      return;
+    if (bk == GO_BLOCK_RECV && m.kind != GO_OBJ_LOCAL && closed_in_package(st, m.key))
+      return;
+    TSNode x = block_operand(w);
+    if (!ts_node_is_null(x))
+      what = omen_arena_printf(omen_pass_arena(st->pass), " on %s, which outlives the request",
+                               go_ts_text(st->pass, wf, x));
+  }
+  if (singleton_guard(st, fn, go))
+    return;
+  go_cfg_exit ex;
+  if (handler_waits(st, fn, go, g, call, &ex))
+    return;
+  const omen_file *hf = file_at(st, fn->site->file);
+  omen_diag *d = omen_pass_report(
+      st->pass, &rule_hblock, wf, ts_node_start_byte(w), ts_node_end_byte(w),
+      "the goroutine started by %s can block here forever (%s%s) and watches "
+      "no context: every request that gets here can leave a goroutine behind after the client is gone; "
+      "pass r.Context() (or a server context) and select on its Done()",
+      func_label(st, fn), go_summary_block_label(bk), what);
+  if (gs->block_wfile != gs->block_file || !ts_node_eq(gs->block_node, w))
+    omen_diag_add_related(st->pass, d, file_at(st, gs->block_file), ts_node_start_byte(gs->block_node),
+                          ts_node_end_byte(gs->block_node), "reached through this call");
+  omen_diag_add_related(st->pass, d, file_at(st, go->file), ts_node_start_byte(go->node),
+                        ts_node_end_byte(go->node), "the goroutine is started here");
+  uint32_t s, e;
+  exit_span(&ex, &s, &e);
+  omen_diag_add_related(st->pass, d, hf, s, e, "the handler %s here without waiting for it", exit_verb(&ex));
+}
+
 /* ---------- thread-leak/goroutine-wait-forever ---------- */
 
 static const go_op *first_op(const go_fsum *sum, go_op_kind k, const char *key) {
@@ -2169,6 +2377,7 @@ static omen_status run(omen_pass *pass, void **result) {
       check_adds(&st, (uint32_t)go->func_index);
     }
     check_handler(&st, go, g, call, fn);
+    check_handler_blocks(&st, go, g, call, fn);
     if (!g)
       continue;
     check_worker_done(&st, go, g, call, fn);
@@ -2192,13 +2401,14 @@ const omen_analyzer omen_go_goroutine_leak = {
         "receiving from (it times out, returns early, or receives fewer values than goroutines send), a "
         "range or receive on a channel the spawner never closes, a loop with no way out started outside "
         "main, a goroutine of an HTTP handler that uses the ResponseWriter, body or request context after "
-        "the handler may have returned, and a WaitGroup whose count cannot reach zero. Uses go-summary to "
+        "the handler may have returned or can block forever on a server-wide channel or WaitGroup without "
+        "watching a context, and a WaitGroup whose count cannot reach zero. Uses go-summary to "
         "know what each goroutine does with which channel and go-cfg path queries in the spawner. Offers a "
         "safe fix giving the channel the buffer its senders need.",
     .langs = OMEN_LANG_GO,
     .requires = (const omen_analyzer *const[]){&omen_go_inspect, &omen_go_types, &omen_go_cfg,
                                                &omen_go_context, &omen_go_summary, NULL},
-    .rules =
-        (const omen_rule *const[]){&rule_send, &rule_recv, &rule_noexit, &rule_handler, &rule_wait, NULL},
+    .rules = (const omen_rule *const[]){&rule_send, &rule_recv, &rule_noexit, &rule_handler, &rule_hblock,
+                                        &rule_wait, NULL},
     .run = run,
 };
