@@ -72,9 +72,13 @@ typedef struct run {
   cfg_entry *cfgs; /* loaded in the main thread before the workers start, read-only after */
   size_t ncfgs;
   char *cfg_err; /* the first configuration error */
+  char *memo_dir;  /* the directory the walk is in, and its entry: cfg_for answers it without I/O */
+  size_t memo_idx;
 } run;
 
 static cfg_entry *cfg_for(run *r, const char *path);
+static cfg_entry *cfg_for_dir(run *r, const char *dir, size_t parent);
+static void memo_set(run *r, const char *dir, size_t idx);
 static bool job_config(run *r, job *j, const char *path);
 
 /* ---------- path helpers ---------- */
@@ -306,13 +310,14 @@ static bool config_excludes(const omen_config *cfg, const char *path, bool dir) 
   return ex;
 }
 
-static omen_status walk(run *r, const char *dir, int depth) {
+static omen_status walk(run *r, const char *dir, int depth, size_t parent) {
   if (depth > MAX_DEPTH)
     return OMEN_OK;
-  const cfg_entry *ce = cfg_for(r, dir); /* its excludes apply to the entries */
+  const cfg_entry *ce = cfg_for_dir(r, dir, parent); /* its excludes apply to the entries */
   if (!ce)
     return OMEN_EUSAGE;
   const omen_config *cfg = ce->cfg; /* (ce moves when deeper directories load more files) */
+  size_t here = (size_t)(ce - r->cfgs);
   DIR *d = opendir(dir);
   if (!d) {
     if (r->opt->log)
@@ -345,7 +350,8 @@ static omen_status walk(run *r, const char *dir, int depth) {
       if (S_ISDIR(st.st_mode)) {
         if (strcmp(names[i], "vendor") != 0 && strcmp(names[i], "testdata") != 0 &&
             strcmp(names[i], "node_modules") != 0)
-          s = walk(r, p, depth + 1);
+          s = walk(r, p, depth + 1, here);
+        memo_set(r, dir, here); /* back in dir: its files' entry again */
       } else if (S_ISREG(st.st_mode)) {
         s = add_file(r, p, ADD_WALKED);
       }
@@ -678,10 +684,11 @@ static omen_status suppress(run *r, job *j, size_t from, const unit_file *uf) {
  * ndiags) of j are the unit's). */
 static omen_status finish_unit(run *r, job *j, size_t from, const unit_file *uf, size_t nuf) {
   configure(j, from);
+  size_t reported = j->ndiags; /* the directives' own reports come after */
   omen_status s = OMEN_OK;
   for (size_t k = 0; k < nuf && s == OMEN_OK; k++)
     s = suppress(r, j, from, &uf[k]);
-  configure(j, from); /* the directives' own reports */
+  configure(j, reported);
   for (size_t i = from; i < j->ndiags && s == OMEN_OK; i++) {
     omen_diag *d = &j->diags[i];
     const unit_file *u = NULL;
@@ -1201,6 +1208,8 @@ static omen_status select_analyzers(run *r, char *err, size_t errlen) {
 static cfg_entry *cfg_for(run *r, const char *path) {
   if (r->cfg_err)
     return NULL;
+  if (r->memo_dir && strcmp(r->memo_dir, path) == 0)
+    return &r->cfgs[r->memo_idx];
   const omen_options *o = r->opt;
   char found[4096];
   const char *want = NULL;
@@ -1254,6 +1263,40 @@ static void free_cfgs(run *r) {
   }
   free(r->cfgs);
   free(r->cfg_err);
+  free(r->memo_dir);
+}
+
+/* Remembers that directory dir is governed by entry idx (out of memory: forgets; cfg_for searches). */
+static void memo_set(run *r, const char *dir, size_t idx) {
+  free(r->memo_dir);
+  r->memo_dir = strdup(dir);
+  r->memo_idx = idx;
+}
+
+/* The entry of directory dir, a subdirectory the walk enters from a directory governed by entry
+ * parent (SIZE_MAX: none known): only a .omen.yml in dir itself can change it, so one stat instead of
+ * a search up to the root. Remembered for the files the walk adds from dir. */
+static cfg_entry *cfg_for_dir(run *r, const char *dir, size_t parent) {
+  cfg_entry *e = NULL;
+  if (parent != SIZE_MAX && !r->cfg_err && (r->opt->no_config || r->opt->config_file)) {
+    e = &r->cfgs[parent];
+  } else if (parent != SIZE_MAX && !r->cfg_err) {
+    char *p = join(dir, OMEN_CONFIG_NAME);
+    struct stat st;
+    if (p && stat(p, &st) != 0)
+      e = &r->cfgs[parent];
+    free(p);
+  }
+  if (!e) {
+    free(r->memo_dir); /* a fresh search: the memo must not answer it */
+    r->memo_dir = NULL;
+    e = cfg_for(r, dir);
+  }
+  if (!e)
+    return NULL;
+  size_t idx = (size_t)(e - r->cfgs);
+  memo_set(r, dir, idx);
+  return &r->cfgs[idx];
 }
 
 /* Points job j at the configuration governing path. */
@@ -1341,7 +1384,7 @@ omen_status omen_check(const omen_options *opt, omen_reader *reader, omen_result
     nroots++;
     const cfg_entry *ce = S_ISDIR(st.st_mode) ? NULL : cfg_for(&r, disp);
     if (S_ISDIR(st.st_mode))
-      s = walk(&r, disp, 0);
+      s = walk(&r, disp, 0, SIZE_MAX);
     else if (!ce)
       s = OMEN_EUSAGE;
     else if (ce->cfg && omen_config_excluded(ce->cfg, disp))

@@ -129,6 +129,17 @@ node -e '
   const sev = p => (r.diagnostics.find(x => x.location.path === p) || {}).severity;
   if (sev("sub/x_test.go") !== "note" || sev("leak.go") !== "warning") process.exit(1);
 ' "$T/nested.json" && ok || bad "nearest .omen.yml per directory"
+# a file the walk meets after leaving a configured subdirectory is governed by its own directory's
+mkdir -p "$T/nest/m"
+leak_go | sed 's/^package main/package m/; s/^func main() { leak() }//' >"$T/nest/m/x.go"
+printf 'rules:\n  resource-leak: note\n' >"$T/nest/m/.omen.yml"
+leak_go >"$T/nest/z.go"
+(cd "$T/nest" && "$OMEN" check --format json -o "$T/nest.json" . 2>/dev/null)
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1]));
+  const sev = p => (r.diagnostics.find(x => x.location.path === p) || {}).severity;
+  if (sev("m/x.go") !== "note" || sev("z.go") !== "warning") process.exit(1);
+' "$T/nest.json" && ok || bad "after a configured subdirectory, its parent's configuration again"
 rm -f sub/.omen.yml
 # options: the value a fix writes
 mkdir -p "$T/opt" && cd "$T/opt" || exit 2
