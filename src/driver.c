@@ -756,6 +756,10 @@ static size_t pkg_len(const char *p) {
   return n;
 }
 
+static bool canceled(const run *r) {
+  return r->opt->cancel && atomic_load_explicit(r->opt->cancel, memory_order_relaxed);
+}
+
 static omen_status run_go(run *r, worker *w, job *j) {
   omen_file **files = calloc(j->nfiles, sizeof *files);
   omen_go_file *gf = calloc(j->nfiles, sizeof *gf);
@@ -862,6 +866,7 @@ static omen_status run_go(run *r, worker *w, job *j) {
       }
       u.order = r->order;
       u.cfg = j->cfg;
+      u.cancel = r->opt->cancel;
       u.seconds = w->seconds;
       u.norder = r->norder;
       if (s == OMEN_OK) {
@@ -949,6 +954,13 @@ static omen_status run_c(run *r, worker *w, job *j) {
     args[na++] = j->args[i];
   args[na++] = "-w";
   CXTranslationUnit tu = NULL;
+  if (canceled(r)) {
+    free(abs);
+    free(uf);
+    free(args);
+    omen_file_free(f);
+    return OMEN_ECANCELED;
+  }
   double t0 = omen_thread_seconds();
   enum CXErrorCode ec = clang_parseTranslationUnit2(w->index, abs, args, (int)na, uf, (unsigned)nuf,
                                                     CXTranslationUnit_KeepGoing, &tu);
@@ -966,6 +978,7 @@ static omen_status run_c(run *r, worker *w, job *j) {
     u.cxmain = clang_getFile(tu, abs);
     u.order = r->order;
     u.cfg = j->cfg;
+    u.cancel = r->opt->cancel;
     u.seconds = w->seconds;
     u.norder = r->norder;
     /* first error, once per TU */
@@ -1044,6 +1057,10 @@ static void *work(void *arg) {
     job *j = &r->js.v[i];
     if (!ok) {
       j->status = OMEN_ENOMEM;
+      continue;
+    }
+    if (canceled(r)) {
+      j->status = OMEN_ECANCELED;
       continue;
     }
     j->status = j->lang == OMEN_LANG_GO ? run_go(r, &w, j) : run_c(r, &w, j);
@@ -1369,7 +1386,10 @@ omen_status omen_check(const omen_options *opt, omen_reader *reader, omen_result
       }
     }
     struct stat st;
-    if (stat(disp, &st) != 0) {
+    if (stat(disp, &st) != 0 && omen_reader_has_overlay(reader, disp) && omen_lang_of_path(disp)) {
+      memset(&st, 0, sizeof st); /* an editor buffer never saved: a file that exists only in memory */
+      st.st_mode = S_IFREG;
+    } else if (stat(disp, &st) != 0) {
       snprintf(err, errlen, "%s: no such file or directory", disp);
       free(disp);
       s = OMEN_EUSAGE;

@@ -2,6 +2,7 @@
 #ifndef OMEN_DRIVER_H
 #define OMEN_DRIVER_H
 
+#include <stdatomic.h>
 #include <stdio.h>
 
 #include "omen.h"
@@ -26,6 +27,9 @@ typedef struct omen_options {
    * unit's directory or file. NULL: none. */
   void (*progress)(void *ctx, size_t done, size_t total, const char *path);
   void *progress_ctx;
+  /* When another thread sets *cancel, the run stops at the next unit, parse or analyzer and
+   * omen_check returns OMEN_ECANCELED with no result. NULL: never. */
+  const atomic_bool *cancel;
 } omen_options;
 
 /* The original text of a file that a fix edits, as it was when analyzed. */

@@ -1,19 +1,29 @@
 /* lsp.c - `omen lsp`: JSON-RPC framing on stdio, the LSP lifecycle, open documents as reader
- * overlays, diagnostics pushed (publishDiagnostics) and pulled (textDocument/diagnostic), and code
- * actions (each fix as a quick fix, an ignore comment, source.fixAll.omen). */
+ * overlays, and diagnostics pushed (publishDiagnostics) and pulled (textDocument/diagnostic).
+ *
+ * Three threads. The reader thread frames and parses messages from stdin and queues them. The main
+ * thread owns all state and all output: it handles the queued messages in order and decides what
+ * to analyze. The analysis thread runs one omen_check at a time on a snapshot of the open buffers.
+ * A change waits out the debounce before its analysis starts; a change to a document an analysis
+ * covers cancels it; results are published only when every document they cover is still at the
+ * version that was analyzed, so nothing stale ever reaches the client. Code actions: lsp_actions.c. */
 #include "lsp.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "driver.h"
 #include "frontend.h"
+#include "lsp_int.h"
 #include "omen.h"
 #include "reader.h"
 
@@ -23,11 +33,22 @@ enum {
   ERR_METHOD_NOT_FOUND = -32601,
   ERR_INVALID_PARAMS = -32602,
   ERR_NOT_INITIALIZED = -32002,
+  ERR_REQUEST_CANCELLED = -32800,
 };
 
 #define MAX_HEADER_LINE 8192
 #define MAX_DOCS 4096
 #define MAX_DOC_SIZE ((size_t)32 << 20)
+#define MAX_QUEUE 4096       /* messages read ahead of the main thread */
+#define MAX_PENDING 1024     /* pull requests waiting for an analysis */
+#define DEBOUNCE_DEFAULT 0.1 /* seconds between the last change and the analysis it starts */
+#define DEBOUNCE_MAX 10.0
+
+static double now_mono(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 /* ---- transport ---- */
 
@@ -44,7 +65,10 @@ static bool in_fill(input *in) {
   if (in->eof)
     return false;
   for (;;) {
+    int old;
+    pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, &old); /* the main thread may stop us only here */
     ssize_t n = read(in->fd, in->buf, sizeof in->buf);
+    pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
     if (n < 0 && errno == EINTR)
       continue;
     if (n <= 0) {
@@ -96,31 +120,216 @@ static bool in_bytes(input *in, char *dst, size_t n) {
   return true;
 }
 
+/* ---- the reader thread: frames and parses messages into the mailbox ---- */
+
+/* One thing for the main thread: a message, or a framing error to answer, or the end of input. */
+typedef struct item {
+  cJSON *msg;       /* a parsed JSON object, or NULL */
+  int err_code;     /* with msg NULL: the JSON-RPC error to send (id null); 0 at the end of input */
+  const char *text; /* its message (static) */
+  struct item *next;
+} item;
+
+typedef struct mailbox {
+  pthread_mutex_t mu;
+  pthread_cond_t wake;  /* the main thread: a message, the end of input, or a finished analysis */
+  pthread_cond_t space; /* the reader thread: room in the queue */
+  pthread_cond_t work;  /* the analysis thread: a job, or quit */
+  item *head, *tail;
+  size_t n;
+  bool eof;         /* the reader thread is done */
+  bool stop_reader; /* the main thread is leaving: do not wait for space */
+} mailbox;
+
+typedef struct reader_ctx {
+  input in;
+  mailbox *mb;
+} reader_ctx;
+
+/* Queues a message (taken) or an error; waits while the queue is full. */
+static void post(mailbox *mb, cJSON *msg, int err_code, const char *text) {
+  item *it = calloc(1, sizeof *it);
+  if (!it) {
+    cJSON_Delete(msg);
+    return;
+  }
+  *it = (item){msg, err_code, text, NULL};
+  pthread_mutex_lock(&mb->mu);
+  while (mb->n >= MAX_QUEUE && !mb->stop_reader)
+    pthread_cond_wait(&mb->space, &mb->mu);
+  if (mb->tail)
+    mb->tail->next = it;
+  else
+    mb->head = it;
+  mb->tail = it;
+  mb->n++;
+  pthread_cond_signal(&mb->wake);
+  pthread_mutex_unlock(&mb->mu);
+}
+
+static void post_body(mailbox *mb, const char *body, size_t len) {
+  const char *end = NULL;
+  cJSON *msg = cJSON_ParseWithLengthOpts(body, len, &end, 0);
+  if (msg && end) { /* only white space may follow the value */
+    while ((size_t)(end - body) < len && strchr(" \t\r\n", *end) && *end)
+      end++;
+    if ((size_t)(end - body) < len) {
+      cJSON_Delete(msg);
+      msg = NULL;
+    }
+  }
+  if (!msg)
+    post(mb, NULL, ERR_PARSE, "Parse error: the message body is not valid JSON");
+  else if (!cJSON_IsObject(msg)) {
+    cJSON_Delete(msg);
+    post(mb, NULL, ERR_INVALID_REQUEST, "Invalid request: a message must be a JSON object");
+  } else
+    post(mb, msg, 0, NULL);
+}
+
+/* Parses "Name: value" into a header; false when line is not one. */
+static bool header_of(const char *line, const char **name_end, const char **value) {
+  const char *p = line;
+  while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-')
+    p++;
+  if (p == line || *p != ':')
+    return false;
+  *name_end = p;
+  *value = p + 1;
+  return true;
+}
+
+/* Reads messages until the end of input. */
+static void read_messages(reader_ctx *rc) {
+  input *in = &rc->in;
+  char line[MAX_HEADER_LINE];
+  for (;;) {
+    long long clen = -1;
+    bool bad = false, any = false;
+    size_t n;
+    for (;;) { /* the header block */
+      if (!in_line(in, line, sizeof line, &n))
+        return;
+      if (n == 0) {
+        if (any)
+          break;
+        continue; /* blank lines between messages */
+      }
+      const char *start = line, *name_end = NULL, *value = NULL;
+      if (!header_of(start, &name_end, &value)) {
+        /* junk (the rest of a body whose Content-Length was too short): find a header after it */
+        const char *h = strcasestr(line, "content-length:");
+        if (!h || !header_of(h, &name_end, &value))
+          continue;
+        start = h;
+      }
+      any = true;
+      if ((size_t)(name_end - start) != 14 || strncasecmp(start, "content-length", 14) != 0)
+        continue; /* Content-Type and others */
+      while (*value == ' ' || *value == '\t')
+        value++;
+      char *e;
+      errno = 0;
+      long long v = *value >= '0' && *value <= '9' ? strtoll(value, &e, 10) : -1;
+      if (v < 0 || errno || (*e && strspn(e, " \t") != strlen(e)))
+        bad = true;
+      else
+        clen = v;
+    }
+    if (bad || clen < 0) {
+      post(rc->mb, NULL, ERR_PARSE, "Parse error: missing or invalid Content-Length header");
+      continue;
+    }
+    if ((unsigned long long)clen > OMEN_LSP_MAX_MESSAGE) {
+      if (!in_bytes(in, NULL, (size_t)clen))
+        return;
+      post(rc->mb, NULL, ERR_INVALID_REQUEST, "Invalid request: the message is larger than 64 MiB");
+      continue;
+    }
+    char *body = malloc((size_t)clen + 1);
+    if (!body) {
+      if (!in_bytes(in, NULL, (size_t)clen))
+        return;
+      post(rc->mb, NULL, ERR_INVALID_REQUEST, "Invalid request: out of memory for the message");
+      continue;
+    }
+    if (!in_bytes(in, body, (size_t)clen)) {
+      free(body);
+      return;
+    }
+    body[clen] = '\0';
+    post_body(rc->mb, body, (size_t)clen);
+    free(body);
+  }
+}
+
+static void *reader_main(void *arg) {
+  reader_ctx *rc = arg;
+  int old;
+  pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
+  read_messages(rc);
+  pthread_mutex_lock(&rc->mb->mu);
+  rc->mb->eof = true;
+  pthread_cond_signal(&rc->mb->wake);
+  pthread_mutex_unlock(&rc->mb->mu);
+  return NULL;
+}
+
 /* ---- server state ---- */
 
-typedef struct doc {
-  char *uri;  /* as the client sent it */
-  char *path; /* absolute; NULL when the URI is not a local file */
-  char *text;
-  size_t len;
-  long version;
-  cJSON *items;       /* the last diagnostics (an array), for textDocument/diagnostic */
-  cJSON *findings;    /* parallel to items: what code actions need of each (see finding_json) */
-  long items_version; /* the version they were computed for */
-} doc;
+/* One analysis: a Go package's open files (or one C/C++ file) against a snapshot of every buffer. */
+typedef struct lsp_job {
+  omen_reader *reader; /* the snapshot: overlays of every open document */
+  char **paths;        /* the documents it reports on */
+  char **uris;         /* parallel: their URIs, and the versions analyzed */
+  long *versions;
+  size_t n;
+  unsigned lang;
+  char *compdb_dir;
+  char *config_file;
+  bool no_config;
+  atomic_bool cancel;
+  /* the analysis thread's answer */
+  omen_status rc;
+  char err[1024];
+  omen_result res;
+} lsp_job;
+
+/* A textDocument/diagnostic request waiting for its document's analysis. */
+typedef struct pending {
+  cJSON *id;
+  char *uri;
+  char *previous; /* previousResultId, or NULL */
+} pending;
 
 typedef enum { ST_NEW, ST_RUNNING, ST_SHUTDOWN } lsp_state;
 
 typedef struct server {
-  input in;
+  mailbox mb;
   FILE *out, *log;
   bool out_broken;
   lsp_state state;
   bool exit_now;
   char *root; /* workspace root path, NULL when unknown */
-  omen_reader *reader;
-  doc *docs;
+  lsp_doc *docs;
   size_t ndocs;
+  unsigned long next_result_id;
+  /* analysis */
+  pthread_t worker;
+  bool worker_started, worker_quit;
+  lsp_job *job;  /* running (owned by the analysis thread until job_done) */
+  bool job_done; /* under mb.mu */
+  lsp_job *next; /* handed to the analysis thread, not yet taken (under mb.mu) */
+  pending *pend;
+  size_t npend;
+  char *last_error; /* the last analysis error shown, not shown again until it changes */
+  /* settings (initializationOptions, workspace/didChangeConfiguration, workspace/configuration) */
+  double debounce;
+  char *config_file;
+  bool no_config;
+  char *compdb_setting;
+  bool can_pull_config, can_watch;
+  unsigned long next_request;
 } server;
 
 /* "omen lsp: WHAT: ARG" on the log. */
@@ -128,6 +337,8 @@ static void note(server *s, const char *what, const char *arg) {
   if (s->log)
     fprintf(s->log, "omen lsp: %s: %s\n", what, arg);
 }
+
+/* ---- output (main thread only) ---- */
 
 static void send_json(server *s, cJSON *msg) {
   if (!msg)
@@ -174,81 +385,63 @@ static void send_error(server *s, const cJSON *id, int code, const char *message
   send_reply(s, id, "error", err);
 }
 
-static void send_notification(server *s, const char *method, cJSON *params) {
+static void send_message(server *s, const char *method, const cJSON *id, cJSON *params) {
   cJSON *msg = cJSON_CreateObject();
-  if (!msg || !params || !cJSON_AddStringToObject(msg, "method", method)) {
+  cJSON *idc = id ? cJSON_Duplicate(id, 1) : NULL;
+  if (!msg || !params || (id && !idc) || !cJSON_AddStringToObject(msg, "method", method)) {
     cJSON_Delete(msg);
+    cJSON_Delete(idc);
     cJSON_Delete(params);
     return;
   }
+  if (idc)
+    cJSON_AddItemToObject(msg, "id", idc);
   cJSON_AddItemToObject(msg, "params", params);
   send_json(s, msg);
 }
 
-static void show_log(server *s, int type, const char *text) {
+static void send_notification(server *s, const char *method, cJSON *params) { send_message(s, method, NULL, params); }
+
+/* A request to the client; its answer comes back with an id starting "omen/" + what. */
+static void send_request(server *s, const char *what, cJSON *params) {
+  char id[96];
+  snprintf(id, sizeof id, "omen/%s/%lu", what, ++s->next_request);
+  cJSON *idj = cJSON_CreateString(id);
+  if (!idj) {
+    cJSON_Delete(params);
+    return;
+  }
+  send_message(s, what, idj, params);
+  cJSON_Delete(idj);
+}
+
+/* window/logMessage (type 1 error ... 4 log), or window/showMessage when show. */
+static void tell(server *s, int type, const char *text, bool show) {
   cJSON *p = cJSON_CreateObject();
   if (p && (!cJSON_AddNumberToObject(p, "type", type) || !cJSON_AddStringToObject(p, "message", text))) {
     cJSON_Delete(p);
     return;
   }
-  send_notification(s, "window/logMessage", p);
+  send_notification(s, show ? "window/showMessage" : "window/logMessage", p);
 }
+
+static void show_log(server *s, int type, const char *text) { tell(s, type, text, false); }
 
 /* ---- documents ---- */
 
-static doc *doc_find(server *s, const char *uri) {
+static lsp_doc *doc_find(server *s, const char *uri) {
   for (size_t i = 0; i < s->ndocs; i++)
     if (strcmp(s->docs[i].uri, uri) == 0)
       return &s->docs[i];
   return NULL;
 }
 
-static void doc_clear(doc *d) {
+static void doc_clear(lsp_doc *d) {
   free(d->uri);
   free(d->path);
   free(d->text);
   cJSON_Delete(d->items);
   cJSON_Delete(d->findings);
-}
-
-static const char *str_at(const cJSON *obj, const char *key) {
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-  return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-/* A non-negative integer field; false when missing or not one. */
-static bool uint_at(const cJSON *obj, const char *key, unsigned long *out) {
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-  if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > 4294967295.0 ||
-      v->valuedouble != (double)(unsigned long)v->valuedouble)
-    return false;
-  *out = (unsigned long)v->valuedouble;
-  return true;
-}
-
-/* A document version (an LSP integer: 32 bits); false when missing or not one. */
-static bool version_at(const cJSON *obj, long *out) {
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, "version");
-  if (!cJSON_IsNumber(v) || v->valuedouble < -2147483648.0 || v->valuedouble > 2147483647.0)
-    return false;
-  *out = (long)v->valuedouble;
-  return true;
-}
-
-static cJSON *json_range(const char *text, size_t len, size_t start, size_t end) {
-  unsigned long l0, c0, l1, c1;
-  omen_lsp_position(text, len, start, &l0, &c0);
-  omen_lsp_position(text, len, end < start ? start : end, &l1, &c1);
-  cJSON *r = cJSON_CreateObject();
-  cJSON *a = cJSON_AddObjectToObject(r, "start");
-  cJSON *b = cJSON_AddObjectToObject(r, "end");
-  if (!a || !b || !cJSON_AddNumberToObject(a, "line", (double)l0) ||
-      !cJSON_AddNumberToObject(a, "character", (double)c0) || !cJSON_AddNumberToObject(b, "line", (double)l1) ||
-      !cJSON_AddNumberToObject(b, "character", (double)c1)) {
-    cJSON_Delete(r);
-    return NULL;
-  }
-  return r;
 }
 
 /* A range from the engine's positions, for files that are not open. */
@@ -266,7 +459,7 @@ static cJSON *json_range_pos(const omen_loc *loc) {
   return r;
 }
 
-static doc *doc_by_path(server *s, const char *abs) {
+static lsp_doc *doc_by_path(server *s, const char *abs) {
   for (size_t i = 0; i < s->ndocs; i++)
     if (s->docs[i].path && strcmp(s->docs[i].path, abs) == 0)
       return &s->docs[i];
@@ -277,10 +470,10 @@ static cJSON *json_location(server *s, const omen_loc *loc) {
   char *abs = omen_abspath(loc->path);
   if (!abs)
     return NULL;
-  doc *o = doc_by_path(s, abs);
+  lsp_doc *o = doc_by_path(s, abs);
   char *uri = o ? strdup(o->uri) : omen_lsp_path_to_uri(abs);
   free(abs);
-  cJSON *range = o ? json_range(o->text, o->len, loc->start, loc->end) : json_range_pos(loc);
+  cJSON *range = o ? lsp_json_range(o->text, o->len, loc->start, loc->end) : json_range_pos(loc);
   cJSON *l = cJSON_CreateObject();
   if (!uri || !range || !l || !cJSON_AddStringToObject(l, "uri", uri)) {
     free(uri);
@@ -297,9 +490,9 @@ static const int lsp_severity[] = {[OMEN_SEV_ERROR] = 1, [OMEN_SEV_WARNING] = 2,
 
 /* The diagnostic as LSP has it; its data ({version, index}) leads a code action back to
  * dc->findings[index] while dc is still at that version. */
-static cJSON *json_diag(server *s, const doc *dc, const omen_diag *d, size_t index) {
+static cJSON *json_diag(server *s, const lsp_doc *dc, const omen_diag *d, size_t index) {
   cJSON *j = cJSON_CreateObject();
-  cJSON *range = json_range(dc->text, dc->len, d->loc.start, d->loc.end);
+  cJSON *range = lsp_json_range(dc->text, dc->len, d->loc.start, d->loc.end);
   if (!j || !range) {
     cJSON_Delete(j);
     cJSON_Delete(range);
@@ -344,7 +537,7 @@ static cJSON *json_diag(server *s, const doc *dc, const omen_diag *d, size_t ind
 /* What a code action needs of d, a finding in dc: {"rule", "start" (byte offset), "fixes": [{"title",
  * "safe", "edits": [[start, end, text], ...]}]}, offsets against dc's current text. Fixes for
  * another file, or with edits outside the text, are left out. */
-static cJSON *finding_json(const doc *dc, const omen_diag *d) {
+static cJSON *finding_json(const lsp_doc *dc, const omen_diag *d) {
   cJSON *f = cJSON_CreateObject();
   cJSON *fixes = cJSON_AddArrayToObject(f, "fixes");
   if (!fixes || !cJSON_AddStringToObject(f, "rule", d->rule ? d->rule->id : "") ||
@@ -392,7 +585,7 @@ static cJSON *finding_json(const doc *dc, const omen_diag *d) {
   return f;
 }
 
-static void publish(server *s, const doc *d, const cJSON *items, bool with_version) {
+static void publish(server *s, const lsp_doc *d, const cJSON *items, bool with_version) {
   cJSON *p = cJSON_CreateObject();
   cJSON *copy = items ? cJSON_Duplicate(items, 1) : cJSON_CreateArray();
   if (!p || !copy || !cJSON_AddStringToObject(p, "uri", d->uri) ||
@@ -411,95 +604,416 @@ static bool same_dir(const char *a, const char *b) {
 }
 
 /* Whether an analysis started for d also covers o: the same Go package directory, or the file itself. */
-static bool covers(const doc *d, const doc *o) {
+static bool covers(const lsp_doc *d, const lsp_doc *o) {
   if (d == o)
     return true;
-  return o->path && omen_lang_of_path(d->path) == OMEN_LANG_GO && omen_lang_of_path(o->path) == OMEN_LANG_GO &&
-         same_dir(d->path, o->path);
+  return d->path && o->path && omen_lang_of_path(d->path) == OMEN_LANG_GO &&
+         omen_lang_of_path(o->path) == OMEN_LANG_GO && same_dir(d->path, o->path);
 }
 
-/* Analyzes d (its Go package, or the C/C++ file) with every open buffer as an overlay, then stores
- * and publishes the diagnostics of every open document the run covered. The engine reports on the
- * files it is given, so a Go run names every open file of the package (those that exist on disk:
- * it lists the package's files from the directory). */
-static void analyze(server *s, doc *d) {
-  struct stat st;
-  if (!d->path || !omen_lang_of_path(d->path))
+static bool analyzable(const lsp_doc *d) { return d->path && omen_lang_of_path(d->path); }
+
+/* Marks d to be analyzed after delay seconds (sooner when it already was). */
+static void mark_dirty(lsp_doc *d, double delay) {
+  double due = now_mono() + delay;
+  if (!analyzable(d))
     return;
-  if (stat(d->path, &st) != 0) {
-    note(s, "not on disk yet, so not analyzed until it is saved", d->path);
-    return;
-  }
-  const char **paths = malloc(s->ndocs * sizeof *paths);
-  if (!paths)
-    return;
-  omen_options opt = {0};
-  for (size_t k = 0; k < s->ndocs; k++)
-    if (covers(d, &s->docs[k]) && (&s->docs[k] == d || stat(s->docs[k].path, &st) == 0))
-      paths[opt.npaths++] = s->docs[k].path;
-  opt.paths = paths;
-  opt.jobs = 1;
-  char *compdb = NULL;
-  if (s->root && (omen_lang_of_path(d->path) & OMEN_LANG_CFAMILY)) {
-    size_t n = strlen(s->root) + sizeof "/compile_commands.json";
-    compdb = malloc(n);
-    if (compdb) {
-      snprintf(compdb, n, "%s/compile_commands.json", s->root);
-      if (stat(compdb, &st) == 0)
-        opt.compdb_dir = s->root;
-    }
-  }
-  omen_result res;
-  char err[1024] = "";
-  omen_status rc = omen_check(&opt, s->reader, &res, err, sizeof err);
-  free(compdb);
-  free(paths);
-  if (rc != OMEN_OK) {
-    char msg[1200];
-    snprintf(msg, sizeof msg, "omen could not analyze %s: %s", d->path, *err ? err : omen_status_str(rc));
-    show_log(s, 1, msg);
-    return;
-  }
-  char **abs = calloc(res.ndiags ? res.ndiags : 1, sizeof *abs);
-  for (size_t i = 0; abs && i < res.ndiags; i++)
-    abs[i] = omen_abspath(res.diags[i].loc.path);
-  for (size_t k = 0; abs && k < s->ndocs; k++) {
-    doc *o = &s->docs[k];
-    if (!covers(d, o))
-      continue;
-    cJSON *items = cJSON_CreateArray(), *findings = cJSON_CreateArray();
-    for (size_t i = 0; items && findings && i < res.ndiags; i++) {
-      const omen_diag *g = &res.diags[i];
-      if (g->suppressed || !abs[i] || strcmp(abs[i], o->path) != 0)
-        continue;
-      cJSON *j = json_diag(s, o, g, (size_t)cJSON_GetArraySize(items));
-      cJSON *f = j ? finding_json(o, g) : NULL;
-      if (!f) { /* keep the two lists parallel */
-        cJSON_Delete(j);
+  if (!d->dirty || due < d->due)
+    d->due = due;
+  d->dirty = true;
+}
+
+/* ---- settings ---- */
+
+static bool is_config_file(const char *path) {
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  return strcmp(base, ".omen.yml") == 0 || strcmp(base, ".omen.yaml") == 0 ||
+         strcmp(base, "compile_commands.json") == 0;
+}
+
+static void cancel_job(server *s) {
+  if (s->job)
+    atomic_store(&s->job->cancel, true);
+}
+
+/* The configuration or the compile database changed: everything open is analyzed again. */
+static void config_changed(server *s) {
+  cancel_job(s);
+  free(s->last_error);
+  s->last_error = NULL;
+  for (size_t i = 0; i < s->ndocs; i++)
+    mark_dirty(&s->docs[i], 0);
+}
+
+/* A path setting: absolute, or relative to the workspace root. NULL for "" (unset). */
+static char *setting_path(server *s, const char *v) {
+  if (!*v)
+    return NULL;
+  if (*v == '/' || !s->root)
+    return omen_abspath(v);
+  size_t n = strlen(s->root) + strlen(v) + 2;
+  char *p = malloc(n);
+  if (!p)
+    return NULL;
+  snprintf(p, n, "%s/%s", s->root, v);
+  char *abs = omen_abspath(p);
+  free(p);
+  return abs;
+}
+
+static void bad_setting(server *s, const char *key, const char *want) {
+  char m[300];
+  snprintf(m, sizeof m, "omen: setting \"%.100s\" must be %s; it is ignored", key, want);
+  tell(s, 2, m, true);
+}
+
+/* Applies settings: {"omen": {...}} or the inner object itself. Keys: configFile (string),
+ * noConfig (boolean), debounceMs (0..10000), compileCommandsDir (string). false when v has none of
+ * them (the client sent something else, or nothing). */
+static bool apply_settings(server *s, const cJSON *v) {
+  const cJSON *o = cJSON_GetObjectItemCaseSensitive(v, "omen");
+  if (cJSON_IsObject(o))
+    v = o;
+  if (!cJSON_IsObject(v))
+    return false;
+  bool any = false;
+  const cJSON *k;
+  cJSON_ArrayForEach(k, v) {
+    if (strcmp(k->string, "configFile") == 0) {
+      any = true;
+      if (!cJSON_IsString(k) && !cJSON_IsNull(k)) {
+        bad_setting(s, k->string, "a path");
         continue;
       }
-      cJSON_AddItemToArray(items, j);
-      cJSON_AddItemToArray(findings, f);
+      free(s->config_file);
+      s->config_file = cJSON_IsString(k) ? setting_path(s, k->valuestring) : NULL;
+    } else if (strcmp(k->string, "noConfig") == 0) {
+      any = true;
+      if (!cJSON_IsBool(k))
+        bad_setting(s, k->string, "true or false");
+      else
+        s->no_config = cJSON_IsTrue(k);
+    } else if (strcmp(k->string, "debounceMs") == 0) {
+      any = true;
+      if (!cJSON_IsNumber(k) || !(k->valuedouble >= 0 && k->valuedouble <= DEBOUNCE_MAX * 1000))
+        bad_setting(s, k->string, "a number of milliseconds from 0 to 10000");
+      else
+        s->debounce = k->valuedouble / 1000;
+    } else if (strcmp(k->string, "compileCommandsDir") == 0) {
+      any = true;
+      if (!cJSON_IsString(k) && !cJSON_IsNull(k)) {
+        bad_setting(s, k->string, "a directory");
+        continue;
+      }
+      free(s->compdb_setting);
+      s->compdb_setting = cJSON_IsString(k) ? setting_path(s, k->valuestring) : NULL;
+    } else if (s->log) {
+      note(s, "unknown setting, ignored", k->string);
     }
-    if (!items || !findings) {
-      cJSON_Delete(items);
-      cJSON_Delete(findings);
-      continue;
-    }
-    cJSON_Delete(o->items);
-    cJSON_Delete(o->findings);
-    o->items = items;
-    o->findings = findings;
-    o->items_version = o->version; /* analyzed from its current text: never stale */
-    publish(s, o, items, true);
   }
-  for (size_t i = 0; abs && i < res.ndiags; i++)
-    free(abs[i]);
-  free(abs);
-  omen_result_free(&res);
+  return any;
 }
 
-/* ---- requests and notifications ---- */
+static void pull_settings(server *s) {
+  cJSON *p = cJSON_CreateObject();
+  cJSON *items = cJSON_AddArrayToObject(p, "items");
+  cJSON *it = cJSON_CreateObject();
+  if (!items || !it || !cJSON_AddStringToObject(it, "section", "omen")) {
+    cJSON_Delete(p);
+    cJSON_Delete(it);
+    return;
+  }
+  cJSON_AddItemToArray(items, it);
+  send_request(s, "workspace/configuration", p);
+}
+
+/* The directory of the compile database for a C/C++ file: the setting, else the nearest directory
+ * above the file holding compile_commands.json itself or in build/ (as clangd looks: the database
+ * may be outside the workspace folder). NULL when there is none (default flags). */
+static char *compdb_for(server *s, const char *path) {
+  if (s->compdb_setting)
+    return strdup(s->compdb_setting);
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s", path);
+  for (;;) {
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+      return NULL;
+    *slash = '\0';
+    char probe[4200];
+    struct stat st;
+    static const char *const where[] = {"", "/build"};
+    for (size_t i = 0; i < 2; i++) {
+      snprintf(probe, sizeof probe, "%s%s/compile_commands.json", dir, where[i]);
+      if (stat(probe, &st) == 0 && S_ISREG(st.st_mode)) {
+        probe[strlen(probe) - strlen("/compile_commands.json")] = '\0';
+        return strdup(*probe ? probe : "/");
+      }
+    }
+    if (!*dir)
+      return NULL;
+  }
+}
+
+/* ---- analyses ---- */
+
+static void job_free(lsp_job *j) {
+  if (!j)
+    return;
+  omen_reader_free(j->reader);
+  for (size_t i = 0; i < j->n; i++) {
+    free(j->paths[i]);
+    free(j->uris[i]);
+  }
+  free(j->paths);
+  free(j->uris);
+  free(j->versions);
+  free(j->compdb_dir);
+  free(j->config_file);
+  if (j->rc == OMEN_OK)
+    omen_result_free(&j->res);
+  free(j);
+}
+
+static bool job_covers(const lsp_job *j, const char *uri) {
+  for (size_t i = 0; j && i < j->n; i++)
+    if (strcmp(j->uris[i], uri) == 0)
+      return true;
+  return false;
+}
+
+/* The analysis thread: one job at a time until told to quit. */
+static void *worker_main(void *arg) {
+  server *s = arg;
+  mailbox *mb = &s->mb;
+  pthread_mutex_lock(&mb->mu);
+  for (;;) {
+    while (!s->next && !s->worker_quit)
+      pthread_cond_wait(&mb->work, &mb->mu);
+    if (!s->next)
+      break;
+    lsp_job *j = s->next;
+    s->next = NULL;
+    pthread_mutex_unlock(&mb->mu);
+    omen_options opt = {0};
+    opt.paths = (const char *const *)j->paths;
+    opt.npaths = j->n;
+    opt.jobs = 1;
+    opt.compdb_dir = j->compdb_dir;
+    opt.config_file = j->config_file;
+    opt.no_config = j->no_config;
+    opt.cancel = &j->cancel;
+    j->rc = omen_check(&opt, j->reader, &j->res, j->err, sizeof j->err);
+    pthread_mutex_lock(&mb->mu);
+    s->job_done = true;
+    pthread_cond_signal(&mb->wake);
+  }
+  pthread_mutex_unlock(&mb->mu);
+  return NULL;
+}
+
+/* Starts the analysis of d and the open documents it covers. */
+static void start_job(server *s, lsp_doc *d) {
+  lsp_job *j = calloc(1, sizeof *j);
+  bool ok = j && (j->reader = omen_reader_new(0)) && (j->paths = calloc(s->ndocs, sizeof *j->paths)) &&
+            (j->uris = calloc(s->ndocs, sizeof *j->uris)) && (j->versions = calloc(s->ndocs, sizeof *j->versions));
+  for (size_t i = 0; ok && i < s->ndocs; i++) {
+    lsp_doc *o = &s->docs[i];
+    if (o->path)
+      ok = omen_reader_set_overlay(j->reader, o->path, o->text, o->len) == OMEN_OK;
+    if (!ok || !covers(d, o) || !o->path)
+      continue;
+    j->paths[j->n] = strdup(o->path);
+    j->uris[j->n] = strdup(o->uri);
+    j->versions[j->n] = o->version;
+    ok = j->paths[j->n] && j->uris[j->n];
+    j->n++;
+  }
+  if (j)
+    j->lang = omen_lang_of_path(d->path);
+  if (ok && (j->lang & OMEN_LANG_CFAMILY))
+    j->compdb_dir = compdb_for(s, d->path);
+  if (ok && s->config_file)
+    ok = (j->config_file = strdup(s->config_file)) != NULL;
+  if (!ok) {
+    if (j)
+      j->rc = OMEN_ENOMEM;
+    job_free(j);
+    show_log(s, 1, "omen: out of memory; findings not updated");
+    d->dirty = false;
+    return;
+  }
+  j->no_config = s->no_config;
+  atomic_init(&j->cancel, false);
+  for (size_t i = 0; i < s->ndocs; i++)
+    if (covers(d, &s->docs[i]))
+      s->docs[i].dirty = false;
+  s->job = j;
+  pthread_mutex_lock(&s->mb.mu);
+  s->next = j;
+  s->job_done = false;
+  pthread_cond_signal(&s->mb.work);
+  pthread_mutex_unlock(&s->mb.mu);
+}
+
+/* The diagnostics (and what code actions need) of the run's findings in o. */
+static bool doc_results(server *s, lsp_doc *o, const omen_result *res, char **abs) {
+  cJSON *items = cJSON_CreateArray(), *findings = cJSON_CreateArray();
+  for (size_t i = 0; items && findings && i < res->ndiags; i++) {
+    const omen_diag *g = &res->diags[i];
+    if (g->suppressed || !abs[i] || strcmp(abs[i], o->path) != 0)
+      continue;
+    cJSON *jd = json_diag(s, o, g, (size_t)cJSON_GetArraySize(items));
+    cJSON *f = jd ? finding_json(o, g) : NULL;
+    if (!f) { /* keep the two lists parallel */
+      cJSON_Delete(jd);
+      continue;
+    }
+    cJSON_AddItemToArray(items, jd);
+    cJSON_AddItemToArray(findings, f);
+  }
+  if (!items || !findings) {
+    cJSON_Delete(items);
+    cJSON_Delete(findings);
+    return false;
+  }
+  cJSON_Delete(o->items);
+  cJSON_Delete(o->findings);
+  o->items = items;
+  o->findings = findings;
+  o->items_version = o->version;
+  o->result_id = ++s->next_result_id;
+  return true;
+}
+
+/* Is d's analysis settled: not waiting, not running, findings of its current text? */
+static bool settled(const server *s, const lsp_doc *d) {
+  return !d->dirty && !job_covers(s->job, d->uri) && (d->items || !analyzable(d)) &&
+         (d->items_version == d->version || !analyzable(d));
+}
+
+static void answer_pull(server *s, const cJSON *id, const lsp_doc *d, const char *previous) {
+  cJSON *r = cJSON_CreateObject();
+  char rid[32];
+  snprintf(rid, sizeof rid, "%lu", d ? d->result_id : 0UL);
+  bool same = d && d->items && previous && strcmp(previous, rid) == 0;
+  cJSON *items = same ? NULL : d && d->items ? cJSON_Duplicate(d->items, 1) : cJSON_CreateArray();
+  bool ok = r && (same || items) && cJSON_AddStringToObject(r, "kind", same ? "unchanged" : "full") &&
+            (!d || !d->items || cJSON_AddStringToObject(r, "resultId", rid));
+  if (!ok) {
+    cJSON_Delete(r);
+    cJSON_Delete(items);
+    send_error(s, id, ERR_INVALID_REQUEST, "out of memory");
+    return;
+  }
+  if (items)
+    cJSON_AddItemToObject(r, "items", items);
+  send_result(s, id, r);
+}
+
+/* Answers the pull requests whose documents are settled (or closed). */
+static void answer_pending(server *s, bool all) {
+  size_t k = 0;
+  for (size_t i = 0; i < s->npend; i++) {
+    pending *p = &s->pend[i];
+    const lsp_doc *d = doc_find(s, p->uri);
+    if (all || !d || settled(s, d)) {
+      answer_pull(s, p->id, d, p->previous);
+      cJSON_Delete(p->id);
+      free(p->uri);
+      free(p->previous);
+    } else {
+      s->pend[k++] = *p;
+    }
+  }
+  s->npend = k;
+}
+
+/* The analysis thread is done with s->job: publish its findings unless it is stale. */
+static void finish_job(server *s) {
+  lsp_job *j = s->job;
+  s->job = NULL;
+  bool stale = j->rc == OMEN_ECANCELED;
+  for (size_t i = 0; i < j->n && !stale; i++) {
+    const lsp_doc *d = doc_find(s, j->uris[i]);
+    stale = d && d->version != j->versions[i];
+  }
+  if (stale) { /* what made it stale marked what needs analyzing again; a close marks nothing */
+    note(s, j->rc == OMEN_ECANCELED ? "analysis canceled: a document it covers changed" : "stale findings dropped",
+         j->n ? j->paths[0] : "?");
+    bool any = false;
+    for (size_t i = 0; i < j->n; i++) {
+      const lsp_doc *d = doc_find(s, j->uris[i]);
+      any |= d && d->dirty;
+    }
+    for (size_t i = 0; i < j->n && !any; i++) {
+      lsp_doc *d = doc_find(s, j->uris[i]);
+      if (d)
+        mark_dirty(d, 0);
+    }
+  } else if (j->rc != OMEN_OK) {
+    char msg[1400];
+    snprintf(msg, sizeof msg, "omen could not analyze %s: %s", j->n ? j->paths[0] : "?",
+             *j->err ? j->err : omen_status_str(j->rc));
+    if (!s->last_error || strcmp(s->last_error, msg) != 0) { /* a broken .omen.yml: once, not per keystroke */
+      free(s->last_error);
+      s->last_error = strdup(msg);
+      tell(s, 1, msg, j->rc == OMEN_EUSAGE);
+    } else {
+      show_log(s, 1, msg);
+    }
+    for (size_t i = 0; i < j->n; i++) { /* keep what was shown, but no longer stale for pulls */
+      lsp_doc *d = doc_find(s, j->uris[i]);
+      if (d && !d->items)
+        d->items = cJSON_CreateArray();
+    }
+  } else {
+    const omen_result *res = &j->res;
+    char **abs = calloc(res->ndiags ? res->ndiags : 1, sizeof *abs);
+    for (size_t i = 0; abs && i < res->ndiags; i++)
+      abs[i] = omen_abspath(res->diags[i].loc.path);
+    for (size_t i = 0; abs && i < j->n; i++) {
+      lsp_doc *d = doc_find(s, j->uris[i]);
+      if (d && d->path && doc_results(s, d, res, abs))
+        publish(s, d, d->items, true);
+    }
+    for (size_t i = 0; abs && i < res->ndiags; i++)
+      free(abs[i]);
+    free(abs);
+    if (s->last_error) {
+      free(s->last_error);
+      s->last_error = NULL;
+    }
+  }
+  job_free(j);
+  answer_pending(s, false);
+}
+
+/* Starts the analysis that is due first, when none is running; the seconds until the next one is
+ * due (-1: nothing waits). */
+static double schedule(server *s) {
+  if (s->job)
+    return -1;
+  double now = now_mono(), first = -1;
+  lsp_doc *best = NULL;
+  for (size_t i = 0; i < s->ndocs; i++) {
+    lsp_doc *d = &s->docs[i];
+    if (!d->dirty)
+      continue;
+    if (!analyzable(d)) {
+      d->dirty = false;
+      continue;
+    }
+    if (!best || d->due < best->due)
+      best = d;
+  }
+  if (best && best->due <= now)
+    start_job(s, best);
+  else if (best)
+    first = best->due - now;
+  return first;
+}
 
 static cJSON *capabilities(void) {
   cJSON *r = cJSON_CreateObject();
@@ -529,35 +1043,80 @@ static cJSON *capabilities(void) {
   return r;
 }
 
+/* ---- requests and notifications ---- */
+
 static void on_initialize(server *s, const cJSON *id, const cJSON *params) {
-  const char *uri = str_at(params, "rootUri");
+  const char *uri = lsp_str_at(params, "rootUri");
   const cJSON *folders = cJSON_GetObjectItemCaseSensitive(params, "workspaceFolders");
   if (!uri && cJSON_IsArray(folders) && cJSON_GetArraySize(folders) > 0)
-    uri = str_at(cJSON_GetArrayItem(folders, 0), "uri");
+    uri = lsp_str_at(cJSON_GetArrayItem(folders, 0), "uri");
   char *root = uri ? omen_lsp_uri_to_path(uri) : NULL;
-  if (!root && str_at(params, "rootPath"))
-    root = strdup(str_at(params, "rootPath"));
+  if (!root && lsp_str_at(params, "rootPath"))
+    root = strdup(lsp_str_at(params, "rootPath"));
   free(s->root);
-  s->root = root;
+  s->root = root ? omen_abspath(root) : NULL;
+  free(root);
+  const cJSON *ws = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(params, "capabilities"), "workspace");
+  s->can_pull_config = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ws, "configuration"));
+  s->can_watch = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+      cJSON_GetObjectItemCaseSensitive(ws, "didChangeWatchedFiles"), "dynamicRegistration"));
+  apply_settings(s, cJSON_GetObjectItemCaseSensitive(params, "initializationOptions"));
   s->state = ST_RUNNING;
   send_result(s, id, capabilities());
 }
 
+/* initialized: ask to hear of changes to configuration files, and for the settings. */
+static void on_initialized(server *s) {
+  if (s->can_watch) {
+    cJSON *p = cJSON_CreateObject();
+    cJSON *regs = cJSON_AddArrayToObject(p, "registrations");
+    cJSON *r = cJSON_CreateObject();
+    cJSON *opts = cJSON_AddObjectToObject(r, "registerOptions");
+    cJSON *w = cJSON_AddArrayToObject(opts, "watchers");
+    bool ok = regs && r && w && cJSON_AddStringToObject(r, "id", "omen-config-files") &&
+              cJSON_AddStringToObject(r, "method", "workspace/didChangeWatchedFiles");
+    static const char *const globs[] = {"**/.omen.yml", "**/.omen.yaml", "**/compile_commands.json"};
+    for (size_t i = 0; ok && i < sizeof globs / sizeof *globs; i++) {
+      cJSON *g = cJSON_CreateObject();
+      ok = g && cJSON_AddStringToObject(g, "globPattern", globs[i]);
+      if (ok)
+        cJSON_AddItemToArray(w, g);
+      else
+        cJSON_Delete(g);
+    }
+    if (ok) {
+      cJSON_AddItemToArray(regs, r);
+      send_request(s, "client/registerCapability", p);
+    } else {
+      cJSON_Delete(r);
+      cJSON_Delete(p);
+    }
+  }
+  if (s->can_pull_config)
+    pull_settings(s);
+}
+
+/* May the running analysis read d as well as the documents it covers (a C/C++ analysis reads any
+ * header, and headers need not be named .h)? */
+static bool may_include(const lsp_job *j, const lsp_doc *d) {
+  return j && (j->lang & OMEN_LANG_CFAMILY) && d->path && omen_lang_of_path(d->path) != OMEN_LANG_GO;
+}
+
 static void on_did_open(server *s, const cJSON *params) {
   const cJSON *td = cJSON_GetObjectItemCaseSensitive(params, "textDocument");
-  const char *uri = str_at(td, "uri"), *text = str_at(td, "text");
+  const char *uri = lsp_str_at(td, "uri"), *text = lsp_str_at(td, "text");
   long version;
-  if (!uri || !text || !version_at(td, &version)) {
+  if (!uri || !text || !lsp_version_at(td, &version)) {
     note(s, "didOpen without uri, version and text", "ignored");
     return;
   }
-  doc *d = doc_find(s, uri);
+  lsp_doc *d = doc_find(s, uri);
   if (!d) {
     if (s->ndocs >= MAX_DOCS) {
       show_log(s, 2, "omen: too many open documents; close some to see their findings");
       return;
     }
-    doc *nd = realloc(s->docs, (s->ndocs + 1) * sizeof *nd);
+    lsp_doc *nd = realloc(s->docs, (s->ndocs + 1) * sizeof *nd);
     if (!nd)
       return;
     s->docs = nd;
@@ -571,21 +1130,24 @@ static void on_did_open(server *s, const cJSON *params) {
     free(p);
     s->ndocs++;
   }
-  char *t = strdup(text);
-  if (!t)
+  size_t len = strlen(text);
+  char *t = len <= MAX_DOC_SIZE ? strdup(text) : NULL;
+  if (!t) {
+    show_log(s, 1, "omen: a document is too large (over 32 MiB) or memory ran out; it is not analyzed");
     return;
+  }
   free(d->text);
   d->text = t;
-  d->len = strlen(t);
+  d->len = len;
   d->version = version;
-  if (d->path && omen_reader_set_overlay(s->reader, d->path, d->text, d->len) != OMEN_OK)
-    return;
-  analyze(s, d);
+  if (job_covers(s->job, d->uri) || may_include(s->job, d))
+    cancel_job(s); /* reopened with other text */
+  mark_dirty(d, 0);
 }
 
 /* Applies one contentChanges entry to d. false (and d unchanged) when it is malformed or too large. */
-static bool apply_change(doc *d, const cJSON *ch) {
-  const char *text = str_at(ch, "text");
+static bool apply_change(lsp_doc *d, const cJSON *ch) {
+  const char *text = lsp_str_at(ch, "text");
   if (!text)
     return false;
   size_t tlen = strlen(text);
@@ -595,8 +1157,8 @@ static bool apply_change(doc *d, const cJSON *ch) {
     const cJSON *rs = cJSON_GetObjectItemCaseSensitive(range, "start");
     const cJSON *re = cJSON_GetObjectItemCaseSensitive(range, "end");
     unsigned long l0, c0, l1, c1;
-    if (!uint_at(rs, "line", &l0) || !uint_at(rs, "character", &c0) || !uint_at(re, "line", &l1) ||
-        !uint_at(re, "character", &c1))
+    if (!lsp_uint_at(rs, "line", &l0) || !lsp_uint_at(rs, "character", &c0) || !lsp_uint_at(re, "line", &l1) ||
+        !lsp_uint_at(re, "character", &c1))
       return false;
     a = omen_lsp_offset(d->text, d->len, l0, c0);
     b = omen_lsp_offset(d->text, d->len, l1, c1);
@@ -621,9 +1183,9 @@ static bool apply_change(doc *d, const cJSON *ch) {
 
 static void on_did_change(server *s, const cJSON *params) {
   const cJSON *td = cJSON_GetObjectItemCaseSensitive(params, "textDocument");
-  const char *uri = str_at(td, "uri");
+  const char *uri = lsp_str_at(td, "uri");
   const cJSON *changes = cJSON_GetObjectItemCaseSensitive(params, "contentChanges");
-  doc *d = uri ? doc_find(s, uri) : NULL;
+  lsp_doc *d = uri ? doc_find(s, uri) : NULL;
   if (!d || !cJSON_IsArray(changes)) {
     note(s, "didChange for a document that is not open, ignored", uri ? uri : "(no uri)");
     return;
@@ -636,289 +1198,146 @@ static void on_did_change(server *s, const cJSON *params) {
     }
   }
   long version;
-  if (version_at(td, &version))
+  if (lsp_version_at(td, &version))
     d->version = version;
-  if (d->path && omen_reader_set_overlay(s->reader, d->path, d->text, d->len) != OMEN_OK)
-    return;
-  analyze(s, d);
+  else
+    d->version++; /* still a new version: what was computed for the old text must not be used */
+  if (job_covers(s->job, d->uri) || may_include(s->job, d))
+    cancel_job(s);
+  mark_dirty(d, s->debounce);
 }
 
 static void on_did_save(server *s, const cJSON *params) {
-  const char *uri = str_at(cJSON_GetObjectItemCaseSensitive(params, "textDocument"), "uri");
-  doc *d = uri ? doc_find(s, uri) : NULL;
-  if (d)
-    analyze(s, d);
+  const char *uri = lsp_str_at(cJSON_GetObjectItemCaseSensitive(params, "textDocument"), "uri");
+  lsp_doc *d = uri ? doc_find(s, uri) : NULL;
+  if (d && d->path && is_config_file(d->path))
+    config_changed(s);
+  else if (d)
+    mark_dirty(d, 0);
 }
 
 static void on_did_close(server *s, const cJSON *params) {
-  const char *uri = str_at(cJSON_GetObjectItemCaseSensitive(params, "textDocument"), "uri");
-  doc *d = uri ? doc_find(s, uri) : NULL;
+  const char *uri = lsp_str_at(cJSON_GetObjectItemCaseSensitive(params, "textDocument"), "uri");
+  lsp_doc *d = uri ? doc_find(s, uri) : NULL;
   if (!d)
     return;
   publish(s, d, NULL, false);
-  if (d->path)
-    omen_reader_remove_overlay(s->reader, d->path);
+  if (job_covers(s->job, d->uri))
+    cancel_job(s);
   char *path = d->path;
   d->path = NULL;
   doc_clear(d);
   *d = s->docs[--s->ndocs];
   /* the package's other open files now see the closed file as it is on disk */
   for (size_t i = 0; path && i < s->ndocs; i++) {
-    doc *o = &s->docs[i];
+    lsp_doc *o = &s->docs[i];
     if (o->path && omen_lang_of_path(path) == OMEN_LANG_GO && omen_lang_of_path(o->path) == OMEN_LANG_GO &&
         same_dir(path, o->path)) {
-      analyze(s, o);
+      mark_dirty(o, 0);
       break;
     }
   }
   free(path);
+  answer_pending(s, false);
 }
 
 static void on_diagnostic(server *s, const cJSON *id, const cJSON *params) {
-  const char *uri = str_at(cJSON_GetObjectItemCaseSensitive(params, "textDocument"), "uri");
+  const char *uri = lsp_str_at(cJSON_GetObjectItemCaseSensitive(params, "textDocument"), "uri");
   if (!uri) {
     send_error(s, id, ERR_INVALID_PARAMS, "textDocument/diagnostic needs params.textDocument.uri");
     return;
   }
-  doc *d = doc_find(s, uri);
-  if (d && (!d->items || d->items_version != d->version))
-    analyze(s, d);
-  cJSON *r = cJSON_CreateObject();
-  cJSON *items = d && d->items ? cJSON_Duplicate(d->items, 1) : cJSON_CreateArray();
-  if (!r || !items || !cJSON_AddStringToObject(r, "kind", "full")) {
-    cJSON_Delete(r);
-    cJSON_Delete(items);
+  const char *previous = lsp_str_at(params, "previousResultId");
+  lsp_doc *d = doc_find(s, uri);
+  if (!d || settled(s, d)) {
+    answer_pull(s, id, d, previous);
+    return;
+  }
+  if (s->npend >= MAX_PENDING) {
+    send_error(s, id, ERR_INVALID_REQUEST, "too many diagnostic requests waiting");
+    return;
+  }
+  pending *np = realloc(s->pend, (s->npend + 1) * sizeof *np);
+  if (!np) {
     send_error(s, id, ERR_INVALID_REQUEST, "out of memory");
     return;
   }
-  cJSON_AddItemToObject(r, "items", items);
-  send_result(s, id, r);
+  s->pend = np;
+  pending *p = &s->pend[s->npend];
+  *p = (pending){cJSON_Duplicate(id, 1), strdup(uri), previous ? strdup(previous) : NULL};
+  if (!p->id || !p->uri || (previous && !p->previous)) {
+    cJSON_Delete(p->id);
+    free(p->uri);
+    free(p->previous);
+    send_error(s, id, ERR_INVALID_REQUEST, "out of memory");
+    return;
+  }
+  s->npend++;
+  if (!d->dirty && !job_covers(s->job, d->uri))
+    mark_dirty(d, 0); /* never analyzed at this version, e.g. after a failure */
 }
 
-/* ---- code actions ---- */
-
-/* Whether a code action of kind is wanted under context.only (absent: every kind). A requested
- * kind covers itself and the kinds under it ("source" covers "source.fixAll.omen"). */
-static bool kind_wanted(const cJSON *only, const char *kind) {
-  if (!cJSON_IsArray(only))
-    return true;
-  const cJSON *k;
-  cJSON_ArrayForEach(k, only) {
-    if (!cJSON_IsString(k))
+/* $/cancelRequest: a waiting pull request is answered RequestCancelled; the analysis goes on (its
+ * findings are still pushed). Requests already answered are not affected. */
+static void on_cancel(server *s, const cJSON *params) {
+  const cJSON *cid = cJSON_GetObjectItemCaseSensitive(params, "id");
+  for (size_t i = 0; cid && i < s->npend; i++) {
+    pending *p = &s->pend[i];
+    if (!cJSON_Compare(p->id, cid, 1))
       continue;
-    size_t n = strlen(k->valuestring);
-    if (strncmp(kind, k->valuestring, n) == 0 && (kind[n] == '\0' || kind[n] == '.'))
-      return true;
-  }
-  return false;
-}
-
-/* A TextEdit replacing [start,end) of d's text by text; NULL when out of range or out of memory. */
-static cJSON *text_edit(const doc *d, double start, double end, const char *text) {
-  if (!(start >= 0 && start <= end && end <= (double)d->len))
-    return NULL;
-  cJSON *e = cJSON_CreateObject();
-  cJSON *range = json_range(d->text, d->len, (size_t)start, (size_t)end);
-  if (!e || !range || !cJSON_AddStringToObject(e, "newText", text)) {
-    cJSON_Delete(e);
-    cJSON_Delete(range);
-    return NULL;
-  }
-  cJSON_AddItemToObject(e, "range", range);
-  return e;
-}
-
-/* Adds the TextEdits of a stored fix (an array of [start, end, text]) to list; false on failure. */
-static bool add_fix_edits(const doc *d, const cJSON *edits, cJSON *list) {
-  const cJSON *e;
-  cJSON_ArrayForEach(e, edits) {
-    const cJSON *a = cJSON_GetArrayItem(e, 0), *b = cJSON_GetArrayItem(e, 1), *t = cJSON_GetArrayItem(e, 2);
-    cJSON *te = cJSON_IsNumber(a) && cJSON_IsNumber(b) && cJSON_IsString(t)
-                    ? text_edit(d, a->valuedouble, b->valuedouble, t->valuestring)
-                    : NULL;
-    if (!te)
-      return false;
-    cJSON_AddItemToArray(list, te);
-  }
-  return true;
-}
-
-/* A CodeAction of kind with a WorkspaceEdit changing d by edits (a TextEdit array, taken); diag (copied)
- * when it answers one diagnostic. Added to out; edits is freed on failure. */
-static void add_action(cJSON *out, const doc *d, const char *title, const char *kind, const cJSON *diag,
-                       bool preferred, cJSON *edits) {
-  cJSON *a = cJSON_CreateObject();
-  cJSON *we = cJSON_AddObjectToObject(a, "edit");
-  cJSON *changes = cJSON_AddObjectToObject(we, "changes");
-  cJSON *dl = diag ? cJSON_AddArrayToObject(a, "diagnostics") : NULL;
-  cJSON *dc = diag ? cJSON_Duplicate(diag, 1) : NULL;
-  bool ok = edits && changes && cJSON_AddStringToObject(a, "title", title) && cJSON_AddStringToObject(a, "kind", kind) &&
-            (!diag || (dl && dc)) && (!preferred || cJSON_AddTrueToObject(a, "isPreferred"));
-  if (!ok) {
-    cJSON_Delete(a);
-    cJSON_Delete(dc);
-    cJSON_Delete(edits);
+    send_error(s, p->id, ERR_REQUEST_CANCELLED, "Request cancelled");
+    cJSON_Delete(p->id);
+    free(p->uri);
+    free(p->previous);
+    s->pend[i] = s->pend[--s->npend];
     return;
   }
-  if (dc)
-    cJSON_AddItemToArray(dl, dc);
-  cJSON_AddItemToObject(changes, d->uri, edits);
-  cJSON_AddItemToArray(out, a);
-}
-
-/* "Ignore RULE on this line": `//omen:ignore RULE reason` on its own line above the one where the
- * finding starts (at byte start), with that line's indentation and line break. */
-static void add_ignore_action(cJSON *out, const doc *d, const cJSON *diag, const char *rule, double start) {
-  if (!(start >= 0 && start <= (double)d->len) || !*rule || strncmp(rule, "omen/", 5) == 0)
-    return; /* omen's own findings about ignore comments are fixed by editing those */
-  size_t ls = (size_t)start, ind = 0, eol = (size_t)start;
-  while (ls > 0 && d->text[ls - 1] != '\n' && d->text[ls - 1] != '\r')
-    ls--;
-  while (ls + ind < d->len && (d->text[ls + ind] == ' ' || d->text[ls + ind] == '\t'))
-    ind++;
-  while (eol < d->len && d->text[eol] != '\n' && d->text[eol] != '\r')
-    eol++;
-  const char *br = eol + 1 < d->len && d->text[eol] == '\r' && d->text[eol + 1] == '\n' ? "\r\n"
-                   : eol < d->len && d->text[eol] == '\r'                              ? "\r"
-                                                                                       : "\n";
-  size_t n = ind + strlen(rule) + 64;
-  char *line = malloc(n);
-  char title[300];
-  if (!line)
-    return;
-  snprintf(line, n, "%.*s//omen:ignore %s reason%s", (int)ind, d->text + ls, rule, br);
-  snprintf(title, sizeof title, "Ignore %.200s on this line", rule);
-  cJSON *edits = cJSON_CreateArray();
-  cJSON *te = edits ? text_edit(d, (double)ls, (double)ls, line) : NULL;
-  free(line);
-  if (!te) {
-    cJSON_Delete(edits);
-    return;
-  }
-  cJSON_AddItemToArray(edits, te);
-  add_action(out, d, title, "quickfix", diag, false, edits);
-}
-
-/* The quick fixes for one diagnostic of context.diagnostics: nothing unless it is omen's and its data
- * names a finding of d's current version. */
-static void add_quickfixes(cJSON *out, const doc *d, const cJSON *diag) {
-  const char *src = str_at(diag, "source"), *code = str_at(diag, "code");
-  const cJSON *data = cJSON_GetObjectItemCaseSensitive(diag, "data");
-  long version;
-  unsigned long index;
-  if (!src || strcmp(src, "omen") != 0 || !version_at(data, &version) || version != d->version ||
-      !uint_at(data, "index", &index) || index >= (unsigned long)cJSON_GetArraySize(d->findings))
-    return;
-  const cJSON *f = cJSON_GetArrayItem(d->findings, (int)index);
-  const char *rule = str_at(f, "rule");
-  const cJSON *start = cJSON_GetObjectItemCaseSensitive(f, "start");
-  if (!rule || !cJSON_IsNumber(start) || (code && strcmp(code, rule) != 0))
-    return; /* not the finding the index names */
-  bool preferred = true;
-  const cJSON *x;
-  cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(f, "fixes")) {
-    const char *title = str_at(x, "title");
-    bool safe = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(x, "safe"));
-    char t[600];
-    snprintf(t, sizeof t, "%.500s%s", title ? title : "", safe ? "" : " (unsafe)");
-    cJSON *edits = cJSON_CreateArray();
-    if (!edits || !add_fix_edits(d, cJSON_GetObjectItemCaseSensitive(x, "edits"), edits)) {
-      cJSON_Delete(edits);
-      continue;
-    }
-    add_action(out, d, t, "quickfix", diag, safe && preferred, edits);
-    if (safe)
-      preferred = false;
-  }
-  add_ignore_action(out, d, diag, rule, start->valuedouble);
-}
-
-/* Whether the edit [a,b) conflicts with one of the n edits in taken (pairs of offsets): their ranges
- * overlap, two insertions are at the same place, or an insertion is inside a replaced range. */
-static bool conflicts(const double *taken, size_t n, double a, double b) {
-  for (size_t i = 0; i < n; i++) {
-    double c = taken[2 * i], e = taken[2 * i + 1];
-    if ((a < e && c < b) || (a == c && (a == b || c == e)))
-      return true;
-  }
-  return false;
-}
-
-/* source.fixAll.omen: per finding of d its first safe fix, unless it conflicts with one taken before. */
-static void add_fix_all(cJSON *out, const doc *d) {
-  size_t cap = 0, n = 0;
-  const cJSON *f, *x, *e;
-  cJSON_ArrayForEach(f, d->findings) {
-    cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(f, "fixes")) {
-      cap += (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(x, "edits"));
-    }
-  }
-  double *taken = cap ? malloc(2 * cap * sizeof *taken) : NULL;
-  cJSON *edits = taken ? cJSON_CreateArray() : NULL;
-  if (!edits) {
-    free(taken);
-    return;
-  }
-  cJSON_ArrayForEach(f, d->findings) {
-    cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(f, "fixes")) {
-      if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(x, "safe")))
-        continue;
-      const cJSON *xe = cJSON_GetObjectItemCaseSensitive(x, "edits");
-      bool ok = true;
-      size_t m = n;
-      cJSON_ArrayForEach(e, xe) {
-        double a = cJSON_GetArrayItem(e, 0)->valuedouble, b = cJSON_GetArrayItem(e, 1)->valuedouble;
-        if (conflicts(taken, m, a, b)) { /* also against the fix's own earlier edits */
-          ok = false;
-          break;
-        }
-        taken[2 * m] = a;
-        taken[2 * m + 1] = b;
-        m++;
-      }
-      if (ok && !add_fix_edits(d, xe, edits)) { /* out of memory: no half-applied fix */
-        free(taken);
-        cJSON_Delete(edits);
-        return;
-      }
-      if (ok)
-        n = m;
-      break; /* the first safe fix only: the others are alternatives to it */
-    }
-  }
-  free(taken);
-  if (cJSON_GetArraySize(edits) == 0) {
-    cJSON_Delete(edits);
-    return;
-  }
-  add_action(out, d, "Fix all safe omen findings", "source.fixAll.omen", NULL, false, edits);
 }
 
 static void on_code_action(server *s, const cJSON *id, const cJSON *params) {
-  const char *uri = str_at(cJSON_GetObjectItemCaseSensitive(params, "textDocument"), "uri");
+  const char *uri = lsp_str_at(cJSON_GetObjectItemCaseSensitive(params, "textDocument"), "uri");
   if (!uri) {
     send_error(s, id, ERR_INVALID_PARAMS, "textDocument/codeAction needs params.textDocument.uri");
     return;
   }
-  const cJSON *ctx = cJSON_GetObjectItemCaseSensitive(params, "context");
-  const cJSON *only = cJSON_GetObjectItemCaseSensitive(ctx, "only");
-  const doc *d = doc_find(s, uri);
-  cJSON *out = cJSON_CreateArray();
-  if (!out) {
+  cJSON *out = lsp_code_actions(doc_find(s, uri), cJSON_GetObjectItemCaseSensitive(params, "context"));
+  if (!out)
     send_error(s, id, ERR_INVALID_REQUEST, "out of memory");
+  else
+    send_result(s, id, out);
+}
+
+static void on_did_change_configuration(server *s, const cJSON *params) {
+  if (!apply_settings(s, cJSON_GetObjectItemCaseSensitive(params, "settings")) && s->can_pull_config) {
+    pull_settings(s); /* the client only says something changed (the pull model) */
     return;
   }
-  if (d && d->findings && d->items_version == d->version) { /* else the findings are of an older text */
-    const cJSON *diag;
-    if (kind_wanted(only, "quickfix")) {
-      cJSON_ArrayForEach(diag, cJSON_GetObjectItemCaseSensitive(ctx, "diagnostics")) {
-        add_quickfixes(out, d, diag);
-      }
+  config_changed(s);
+}
+
+static void on_did_change_watched_files(server *s, const cJSON *params) {
+  const cJSON *c;
+  cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(params, "changes")) {
+    const char *uri = lsp_str_at(c, "uri");
+    char *p = uri ? omen_lsp_uri_to_path(uri) : NULL;
+    bool cfg = p && is_config_file(p);
+    free(p);
+    if (cfg) {
+      config_changed(s);
+      return;
     }
-    if (kind_wanted(only, "source.fixAll.omen"))
-      add_fix_all(out, d);
   }
-  send_result(s, id, out);
+}
+
+/* A response to one of the server's requests. */
+static void on_response(server *s, const cJSON *msg) {
+  const cJSON *id = cJSON_GetObjectItemCaseSensitive(msg, "id");
+  const cJSON *result = cJSON_GetObjectItemCaseSensitive(msg, "result");
+  static const char prefix[] = "omen/workspace/configuration/";
+  if (!cJSON_IsString(id) || strncmp(id->valuestring, prefix, sizeof prefix - 1) != 0)
+    return;
+  if (cJSON_IsArray(result) && apply_settings(s, cJSON_GetArrayItem(result, 0)))
+    config_changed(s);
 }
 
 /* One decoded message. */
@@ -929,9 +1348,11 @@ static void dispatch(server *s, const cJSON *msg) {
     return;
   }
   const cJSON *method = cJSON_GetObjectItemCaseSensitive(msg, "method");
-  const char *jsonrpc = str_at(msg, "jsonrpc");
-  if (!method && id && (cJSON_HasObjectItem(msg, "result") || cJSON_HasObjectItem(msg, "error")))
-    return; /* a response; the server sends no requests yet */
+  const char *jsonrpc = lsp_str_at(msg, "jsonrpc");
+  if (!method && id && (cJSON_HasObjectItem(msg, "result") || cJSON_HasObjectItem(msg, "error"))) {
+    on_response(s, msg);
+    return;
+  }
   if (!cJSON_IsString(method) || !jsonrpc || strcmp(jsonrpc, "2.0") != 0) {
     send_error(s, id, ERR_INVALID_REQUEST, "Invalid request: a JSON-RPC 2.0 message needs \"jsonrpc\": \"2.0\" and a method");
     return;
@@ -960,6 +1381,8 @@ static void dispatch(server *s, const cJSON *msg) {
         send_error(s, id, ERR_INVALID_REQUEST, "Invalid request: initialize was already sent");
     } else if (strcmp(m, "shutdown") == 0) {
       s->state = ST_SHUTDOWN;
+      cancel_job(s);
+      answer_pending(s, true);
       send_result(s, id, cJSON_CreateNull());
     } else if (strcmp(m, "textDocument/diagnostic") == 0) {
       on_diagnostic(s, id, params);
@@ -980,127 +1403,145 @@ static void dispatch(server *s, const cJSON *msg) {
     on_did_save(s, params);
   else if (strcmp(m, "textDocument/didClose") == 0)
     on_did_close(s, params);
-  /* initialized, $/cancelRequest, $/setTrace and the rest: nothing to do yet */
+  else if (strcmp(m, "$/cancelRequest") == 0)
+    on_cancel(s, params);
+  else if (strcmp(m, "initialized") == 0)
+    on_initialized(s);
+  else if (strcmp(m, "workspace/didChangeConfiguration") == 0)
+    on_did_change_configuration(s, params);
+  else if (strcmp(m, "workspace/didChangeWatchedFiles") == 0)
+    on_did_change_watched_files(s, params);
+  /* $/setTrace and the rest: nothing to do */
 }
 
-static void handle_body(server *s, const char *body, size_t len) {
-  const char *end = NULL;
-  cJSON *msg = cJSON_ParseWithLengthOpts(body, len, &end, 0);
-  if (msg && end) { /* only white space may follow the value */
-    while ((size_t)(end - body) < len && strchr(" \t\r\n", *end) && *end)
-      end++;
-    if ((size_t)(end - body) < len) {
-      cJSON_Delete(msg);
-      msg = NULL;
+/* ---- the main loop ---- */
+
+/* Waits until a message arrives, the analysis finishes, or timeout seconds pass (< 0: no limit);
+ * takes the queued items. */
+static item *wait_for_work(server *s, double timeout, bool *done, bool *eof) {
+  mailbox *mb = &s->mb;
+  pthread_mutex_lock(&mb->mu);
+  if (!mb->head && !s->job_done && !mb->eof && timeout != 0) {
+    if (timeout < 0) {
+      pthread_cond_wait(&mb->wake, &mb->mu);
+    } else {
+      struct timespec ts;
+      clock_gettime(CLOCK_MONOTONIC, &ts);
+      double t = (double)ts.tv_nsec / 1e9 + timeout;
+      ts.tv_sec += (time_t)t;
+      ts.tv_nsec = (long)((t - (double)(time_t)t) * 1e9);
+      if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+      }
+      pthread_cond_timedwait(&mb->wake, &mb->mu, &ts);
     }
   }
-  if (!msg) {
-    send_error(s, NULL, ERR_PARSE, "Parse error: the message body is not valid JSON");
-    return;
-  }
-  if (!cJSON_IsObject(msg))
-    send_error(s, NULL, ERR_INVALID_REQUEST, "Invalid request: a message must be a JSON object");
-  else
-    dispatch(s, msg);
-  cJSON_Delete(msg);
+  item *list = mb->head;
+  mb->head = mb->tail = NULL;
+  mb->n = 0;
+  *done = s->job_done;
+  s->job_done = false;
+  *eof = mb->eof;
+  pthread_cond_broadcast(&mb->space);
+  pthread_mutex_unlock(&mb->mu);
+  return list;
 }
 
-/* Parses "Name: value" into a header; false when line is not one. */
-static bool header_of(const char *line, const char **name_end, const char **value) {
-  const char *p = line;
-  while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-')
-    p++;
-  if (p == line || *p != ':')
-    return false;
-  *name_end = p;
-  *value = p + 1;
-  return true;
-}
-
-/* Reads messages until exit or the end of input. */
 static void serve_loop(server *s) {
-  char line[MAX_HEADER_LINE];
-  while (!s->exit_now && !s->out_broken) {
-    long long clen = -1;
-    bool bad = false, any = false;
-    size_t n;
-    for (;;) { /* the header block */
-      if (!in_line(&s->in, line, sizeof line, &n))
-        return;
-      if (n == 0) {
-        if (any)
-          break;
-        continue; /* blank lines between messages */
+  bool eof = false;
+  while (!s->exit_now && !s->out_broken && !eof) {
+    double timeout = schedule(s);
+    bool done;
+    item *list = wait_for_work(s, timeout, &done, &eof);
+    if (done && s->job)
+      finish_job(s);
+    while (list) {
+      item *it = list;
+      list = it->next;
+      if (!s->exit_now && !s->out_broken) {
+        if (it->msg)
+          dispatch(s, it->msg);
+        else
+          send_error(s, NULL, it->err_code, it->text);
       }
-      const char *start = line, *name_end = NULL, *value = NULL;
-      if (!header_of(start, &name_end, &value)) {
-        /* junk (the rest of a body whose Content-Length was too short): find a header after it */
-        const char *h = strcasestr(line, "content-length:");
-        if (!h || !header_of(h, &name_end, &value))
-          continue;
-        start = h;
-      }
-      any = true;
-      if ((size_t)(name_end - start) != 14 || strncasecmp(start, "content-length", 14) != 0)
-        continue; /* Content-Type and others */
-      while (*value == ' ' || *value == '\t')
-        value++;
-      char *e;
-      errno = 0;
-      long long v = *value >= '0' && *value <= '9' ? strtoll(value, &e, 10) : -1;
-      if (v < 0 || errno || (*e && strspn(e, " \t") != strlen(e)))
-        bad = true;
-      else
-        clen = v;
+      cJSON_Delete(it->msg);
+      free(it);
     }
-    if (bad || clen < 0) {
-      send_error(s, NULL, ERR_PARSE, "Parse error: missing or invalid Content-Length header");
-      continue;
-    }
-    if ((unsigned long long)clen > OMEN_LSP_MAX_MESSAGE) {
-      if (!in_bytes(&s->in, NULL, (size_t)clen))
-        return;
-      send_error(s, NULL, ERR_INVALID_REQUEST, "Invalid request: the message is larger than 64 MiB");
-      continue;
-    }
-    char *body = malloc((size_t)clen + 1);
-    if (!body) {
-      if (!in_bytes(&s->in, NULL, (size_t)clen))
-        return;
-      send_error(s, NULL, ERR_INVALID_REQUEST, "Invalid request: out of memory for the message");
-      continue;
-    }
-    if (!in_bytes(&s->in, body, (size_t)clen)) {
-      free(body);
-      return;
-    }
-    body[clen] = '\0';
-    handle_body(s, body, (size_t)clen);
-    free(body);
   }
+}
+
+static bool mailbox_init(mailbox *mb) {
+  pthread_condattr_t ca;
+  if (pthread_condattr_init(&ca) != 0)
+    return false;
+  bool ok = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) == 0 && pthread_mutex_init(&mb->mu, NULL) == 0;
+  ok = ok && pthread_cond_init(&mb->wake, &ca) == 0;
+  ok = ok && pthread_cond_init(&mb->space, NULL) == 0;
+  ok = ok && pthread_cond_init(&mb->work, NULL) == 0;
+  pthread_condattr_destroy(&ca);
+  return ok;
 }
 
 int omen_lsp_serve(int in_fd, FILE *out, FILE *log) {
   server *s = calloc(1, sizeof *s);
-  if (!s)
-    return 1;
-  s->in.fd = in_fd;
-  s->out = out;
-  s->log = log;
-  s->reader = omen_reader_new(0);
-  if (!s->reader) {
+  reader_ctx *rc = calloc(1, sizeof *rc);
+  if (!s || !rc || !mailbox_init(&s->mb)) {
     free(s);
+    free(rc);
     return 1;
   }
-  serve_loop(s);
-  int rc = s->state == ST_SHUTDOWN ? 0 : 1;
+  s->out = out;
+  s->log = log;
+  s->debounce = DEBOUNCE_DEFAULT;
+  rc->in.fd = in_fd;
+  rc->mb = &s->mb;
+  pthread_t reader;
+  bool reading = pthread_create(&reader, NULL, reader_main, rc) == 0;
+  s->worker_started = reading && pthread_create(&s->worker, NULL, worker_main, s) == 0;
+  if (s->worker_started)
+    serve_loop(s);
+  /* stop the analysis, then the reader (blocked in read: cancel it there) */
+  cancel_job(s);
+  pthread_mutex_lock(&s->mb.mu);
+  s->worker_quit = true;
+  s->mb.stop_reader = true;
+  pthread_cond_broadcast(&s->mb.work);
+  pthread_cond_broadcast(&s->mb.space);
+  pthread_mutex_unlock(&s->mb.mu);
+  if (s->worker_started)
+    pthread_join(s->worker, NULL);
+  if (reading) {
+    pthread_cancel(reader);
+    pthread_join(reader, NULL);
+  }
+  int code = s->state == ST_SHUTDOWN ? 0 : 1;
+  job_free(s->job); /* the analysis thread finished it before it quit */
+  for (item *it = s->mb.head, *nx; it; it = nx) {
+    nx = it->next;
+    cJSON_Delete(it->msg);
+    free(it);
+  }
+  for (size_t i = 0; i < s->npend; i++) { /* the client is gone: no answers */
+    cJSON_Delete(s->pend[i].id);
+    free(s->pend[i].uri);
+    free(s->pend[i].previous);
+  }
+  free(s->pend);
   for (size_t i = 0; i < s->ndocs; i++)
     doc_clear(&s->docs[i]);
   free(s->docs);
   free(s->root);
-  omen_reader_free(s->reader);
+  free(s->last_error);
+  free(s->config_file);
+  free(s->compdb_setting);
+  pthread_mutex_destroy(&s->mb.mu);
+  pthread_cond_destroy(&s->mb.wake);
+  pthread_cond_destroy(&s->mb.space);
+  pthread_cond_destroy(&s->mb.work);
+  free(rc);
   free(s);
-  return rc;
+  return code;
 }
 
 int omen_lsp_main(int argc, char **argv) {

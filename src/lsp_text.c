@@ -1,9 +1,11 @@
-/* lsp_text.c - LSP positions (lines, UTF-16 code units) to byte offsets and back; file URIs. */
+/* lsp_text.c - LSP positions (lines, UTF-16 code units) to byte offsets and back; file URIs; JSON
+ * fields and ranges. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "lsp.h"
+#include "lsp_int.h"
 #include "omen.h"
 
 #define MAX_URI_PATH 4096
@@ -129,4 +131,46 @@ char *omen_lsp_path_to_uri(const char *path) {
   }
   out[o] = '\0';
   return out;
+}
+
+/* ---- JSON ---- */
+
+const char *lsp_str_at(const cJSON *obj, const char *key) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+  return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* A non-negative integer field; false when missing or not one. */
+bool lsp_uint_at(const cJSON *obj, const char *key, unsigned long *out) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+  if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > 4294967295.0 ||
+      v->valuedouble != (double)(unsigned long)v->valuedouble)
+    return false;
+  *out = (unsigned long)v->valuedouble;
+  return true;
+}
+
+/* A document version (an LSP integer: 32 bits); false when missing or not one. */
+bool lsp_version_at(const cJSON *obj, long *out) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, "version");
+  if (!cJSON_IsNumber(v) || v->valuedouble < -2147483648.0 || v->valuedouble > 2147483647.0)
+    return false;
+  *out = (long)v->valuedouble;
+  return true;
+}
+
+cJSON *lsp_json_range(const char *text, size_t len, size_t start, size_t end) {
+  unsigned long l0, c0, l1, c1;
+  omen_lsp_position(text, len, start, &l0, &c0);
+  omen_lsp_position(text, len, end < start ? start : end, &l1, &c1);
+  cJSON *r = cJSON_CreateObject();
+  cJSON *a = cJSON_AddObjectToObject(r, "start");
+  cJSON *b = cJSON_AddObjectToObject(r, "end");
+  if (!a || !b || !cJSON_AddNumberToObject(a, "line", (double)l0) ||
+      !cJSON_AddNumberToObject(a, "character", (double)c0) || !cJSON_AddNumberToObject(b, "line", (double)l1) ||
+      !cJSON_AddNumberToObject(b, "character", (double)c1)) {
+    cJSON_Delete(r);
+    return NULL;
+  }
+  return r;
 }

@@ -22,6 +22,8 @@ const char *omen_status_str(omen_status s) {
     return "size limit reached";
   case OMEN_EINTERNAL:
     return "internal error";
+  case OMEN_ECANCELED:
+    return "canceled";
   }
   return "unknown error";
 }

@@ -20,6 +20,7 @@ typedef enum omen_status {
   OMEN_ECHANGED,  /* a file changed on disk since it was read */
   OMEN_ELIMIT,    /* a size or count cap was reached */
   OMEN_EINTERNAL, /* an invariant failed */
+  OMEN_ECANCELED, /* the caller asked the run to stop (omen_options.cancel) */
 } omen_status;
 
 const char *omen_status_str(omen_status s);

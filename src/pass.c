@@ -261,6 +261,8 @@ omen_status omen_unit_run(omen_unit *u, const bool *enabled) {
     const omen_analyzer *a = u->order[i];
     if (!enabled[i] || !(a->langs & u->lang))
       continue;
+    if (u->cancel && atomic_load_explicit(u->cancel, memory_order_relaxed))
+      return OMEN_ECANCELED;
     omen_pass pass = {u, a, i};
     void *res = NULL;
     double t0 = omen_thread_seconds();

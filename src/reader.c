@@ -153,6 +153,13 @@ omen_status omen_reader_remove_overlay(omen_reader *r, const char *path) {
 
 size_t omen_reader_noverlays(const omen_reader *r) { return r ? r->nov : 0; }
 
+bool omen_reader_has_overlay(const omen_reader *r, const char *path) {
+  char *abs = r && r->nov ? omen_abspath(path) : NULL;
+  bool found = abs && find_overlay(r, abs);
+  free(abs);
+  return found;
+}
+
 void omen_reader_overlay(const omen_reader *r, size_t i, const char **abspath, const char **text, size_t *len) {
   *abspath = r->ov[i].path;
   *text = r->ov[i].text;

@@ -20,6 +20,8 @@ omen_status omen_reader_remove_overlay(omen_reader *r, const char *path);
 
 /* Overlays, for front ends that take unsaved files (libclang). Paths are absolute; owned by r. */
 size_t omen_reader_noverlays(const omen_reader *r);
+/* Does path have an overlay (a buffer that may never have been saved)? */
+bool omen_reader_has_overlay(const omen_reader *r, const char *path);
 void omen_reader_overlay(const omen_reader *r, size_t i, const char **abspath, const char **text, size_t *len);
 
 /* Reads path. On OMEN_OK *out is a new file (caller frees with omen_file_free). Otherwise err

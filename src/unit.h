@@ -2,6 +2,8 @@
 #ifndef OMEN_UNIT_H
 #define OMEN_UNIT_H
 
+#include <stdatomic.h>
+
 #include "pass.h"
 
 typedef struct omen_range {
@@ -31,6 +33,7 @@ typedef struct omen_unit {
   size_t ndiags, capdiags;
   omen_status status;
   const struct omen_config *cfg; /* the configuration governing the unit; NULL: none */
+  const atomic_bool *cancel;     /* set by another thread: stop before the next analyzer; NULL: never */
 } omen_unit;
 
 struct omen_pass {

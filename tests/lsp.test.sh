@@ -50,7 +50,7 @@ printf 'package db\n\nimport (\n\t"database/sql"\n\t"net/http"\n)\n\nvar client 
 printf '#include <pthread.h>\n\nstatic void *work(void *arg) { return arg; }\n\nint main(void) {\n  pthread_t t;\n  pthread_create(&t, NULL, work, NULL);\n  return 0;\n}\n' >"$W/t.c"
 
 fail=0
-for js in client.js raw.js; do
+for js in client.js sched.js raw.js; do
   echo "--- $js"
   NODE_PATH=$NPM_DIR/node_modules ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} \
     node "$SRC/tests/lsp/$js" "$OMEN" "$W" || fail=1

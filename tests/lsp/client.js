@@ -5,61 +5,21 @@
 // status.
 // usage: node client.js OMEN WORKDIR   (WORKDIR holds main.go; prints "ok: ..." lines, exits 1 on failure)
 'use strict';
-const cp = require('child_process');
 const fs = require('fs');
 const path = require('path');
-const rpc = require('vscode-jsonrpc/node');
 const P = require('vscode-languageserver-protocol');
+const { start, uriOf, errorOf, run } = require('./server.js');
+const { check, failures } = require('./check.js');
 
 const [omen, dir] = process.argv.slice(2);
 const RULE = 'missing-timeout/http-no-timeout';
 const HREF = 'https://github.com/omen-lint/omen/blob/main/docs/rules.md#' + RULE;
 const file = path.join(dir, 'main.go');
-const uri = 'file://' + file.split('/').map(encodeURIComponent).join('/');
+const uri = uriOf(file);
 
-const { check, failures } = require('./check.js');
-
-// a server that stops answering must fail the test, not hang it
-setTimeout(() => {
-  console.error('FAIL: no progress within 90 s (a request got no answer?); passed so far: see above');
-  if (stderr) console.error(stderr);
-  child.kill();
-  process.exit(1);
-}, 90000);
-
-const child = cp.spawn(omen, ['lsp'], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
-let stderr = '';
-child.stderr.on('data', (d) => (stderr += d));
-const exited = new Promise((resolve) => child.on('exit', (code, sig) => resolve({ code, sig })));
-const conn = rpc.createMessageConnection(new rpc.StreamMessageReader(child.stdout), new rpc.StreamMessageWriter(child.stdin));
-
-// every publishDiagnostics, in order; waitPublish resolves with the next one for uri
-const published = [];
-let waiter = null;
-conn.onNotification(P.PublishDiagnosticsNotification.type, (p) => {
-  published.push(p);
-  if (waiter && p.uri === waiter.uri) {
-    const w = waiter;
-    waiter = null;
-    w.resolve(p);
-  }
-});
-function waitPublish(u) {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('no publishDiagnostics for ' + u + ' within 20 s')), 20000);
-    waiter = { uri: u, resolve: (p) => { clearTimeout(t); resolve(p); } };
-  });
-}
-conn.listen();
-
-async function errorOf(promise) {
-  try {
-    await promise;
-    return null;
-  } catch (e) {
-    return e;
-  }
-}
+const server = start(omen, dir, 90);
+const { conn, published, exited } = server;
+const waitPublish = (u) => server.waitPublish(u);
 
 // the expected range of the finding: the literal's place in the current text, in UTF-16 units
 // (JavaScript string indices are UTF-16 code units, so this oracle is independent of the server)
@@ -344,16 +304,8 @@ async function main() {
   await conn.sendNotification(P.ExitNotification.type);
   const ex = await Promise.race([exited, new Promise((res) => setTimeout(() => res(null), 10000))]);
   check(ex && ex.code === 0, 'exit after shutdown ends the server with status 0', ex);
-  check(!/ERROR: (Address|Leak)Sanitizer|runtime error/.test(stderr), 'no sanitizer report', stderr);
+  check(!/ERROR: (Address|Leak)Sanitizer|runtime error/.test(server.stderr), 'no sanitizer report', server.stderr);
   conn.dispose();
 }
 
-main().then(
-  () => process.exit(failures() ? 1 : 0),
-  (e) => {
-    console.error('FAIL: ' + (e && e.stack ? e.stack : e));
-    if (stderr) console.error(stderr);
-    child.kill();
-    process.exit(1);
-  },
-);
+run(main, server, failures);
