@@ -613,13 +613,26 @@ static bool covers(const lsp_doc *d, const lsp_doc *o) {
 
 static bool analyzable(const lsp_doc *d) { return d->path && omen_lang_of_path(d->path); }
 
-/* Marks d to be analyzed after delay seconds (sooner when it already was). */
-static void mark_dirty(lsp_doc *d, double delay) {
-  double due = now_mono() + delay;
+/* Marks d to be analyzed now (or sooner than it was due). */
+static void mark_dirty(lsp_doc *d) {
+  double now = now_mono();
   if (!analyzable(d))
     return;
-  if (!d->dirty || due < d->due)
-    d->due = due;
+  if (!d->dirty || now < d->due)
+    d->due = now;
+  d->dirty = true;
+}
+
+/* After an edit of d: a first edit after a pause is analyzed at once (what a single edit or an
+ * applied fix wants); an edit that follows another within the debounce waits until the edits stop
+ * for that long (typing). Either way a newer edit cancels the analysis of an older one. */
+static void mark_edited(lsp_doc *d, double debounce) {
+  double now = now_mono();
+  bool burst = d->dirty || now - d->last_edit < debounce;
+  d->last_edit = now;
+  if (!analyzable(d))
+    return;
+  d->due = burst ? now + debounce : now;
   d->dirty = true;
 }
 
@@ -643,7 +656,7 @@ static void config_changed(server *s) {
   free(s->last_error);
   s->last_error = NULL;
   for (size_t i = 0; i < s->ndocs; i++)
-    mark_dirty(&s->docs[i], 0);
+    mark_dirty(&s->docs[i]);
 }
 
 /* A path setting: absolute, or relative to the workspace root. NULL for "" (unset). */
@@ -950,7 +963,7 @@ static void finish_job(server *s) {
     for (size_t i = 0; i < j->n && !any; i++) {
       lsp_doc *d = doc_find(s, j->uris[i]);
       if (d)
-        mark_dirty(d, 0);
+        mark_dirty(d);
     }
   } else if (j->rc != OMEN_OK) {
     char msg[1400];
@@ -1142,7 +1155,7 @@ static void on_did_open(server *s, const cJSON *params) {
   d->version = version;
   if (job_covers(s->job, d->uri) || may_include(s->job, d))
     cancel_job(s); /* reopened with other text */
-  mark_dirty(d, 0);
+  mark_dirty(d);
 }
 
 /* Applies one contentChanges entry to d. false (and d unchanged) when it is malformed or too large. */
@@ -1204,7 +1217,7 @@ static void on_did_change(server *s, const cJSON *params) {
     d->version++; /* still a new version: what was computed for the old text must not be used */
   if (job_covers(s->job, d->uri) || may_include(s->job, d))
     cancel_job(s);
-  mark_dirty(d, s->debounce);
+  mark_edited(d, s->debounce);
 }
 
 static void on_did_save(server *s, const cJSON *params) {
@@ -1213,7 +1226,7 @@ static void on_did_save(server *s, const cJSON *params) {
   if (d && d->path && is_config_file(d->path))
     config_changed(s);
   else if (d)
-    mark_dirty(d, 0);
+    mark_dirty(d);
 }
 
 static void on_did_close(server *s, const cJSON *params) {
@@ -1233,7 +1246,7 @@ static void on_did_close(server *s, const cJSON *params) {
     lsp_doc *o = &s->docs[i];
     if (o->path && omen_lang_of_path(path) == OMEN_LANG_GO && omen_lang_of_path(o->path) == OMEN_LANG_GO &&
         same_dir(path, o->path)) {
-      mark_dirty(o, 0);
+      mark_dirty(o);
       break;
     }
   }
@@ -1274,7 +1287,7 @@ static void on_diagnostic(server *s, const cJSON *id, const cJSON *params) {
   }
   s->npend++;
   if (!d->dirty && !job_covers(s->job, d->uri))
-    mark_dirty(d, 0); /* never analyzed at this version, e.g. after a failure */
+    mark_dirty(d); /* never analyzed at this version, e.g. after a failure */
 }
 
 /* $/cancelRequest: a waiting pull request is answered RequestCancelled; the analysis goes on (its
@@ -1454,9 +1467,7 @@ static void serve_loop(server *s) {
     double timeout = schedule(s);
     bool done;
     item *list = wait_for_work(s, timeout, &done, &eof);
-    if (done && s->job)
-      finish_job(s);
-    while (list) {
+    while (list) { /* the messages first: a change among them makes a finished analysis stale */
       item *it = list;
       list = it->next;
       if (!s->exit_now && !s->out_broken) {
@@ -1468,6 +1479,8 @@ static void serve_loop(server *s) {
       cJSON_Delete(it->msg);
       free(it);
     }
+    if (done && s->job)
+      finish_job(s);
   }
 }
 

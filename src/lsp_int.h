@@ -19,6 +19,7 @@ typedef struct lsp_doc {
   unsigned long result_id; /* names items for previousResultId; 0 before the first analysis */
   bool dirty;         /* its findings must be computed again */
   double due;         /* when dirty: when to start (seconds on the monotonic clock; debounce) */
+  double last_edit;   /* when the last didChange came (same clock) */
 } lsp_doc;
 
 /* The string, non-negative 32-bit integer or LSP document version (32-bit integer) under key;

@@ -47,7 +47,7 @@ const shown = [];
 conn.onNotification('window/showMessage', (p) => shown.push(p));
 const registrations = [];
 conn.onRequest('client/registerCapability', (p) => { registrations.push(p); return null; });
-let settings = { debounceMs: 300, configFile: null };
+let settings = { debounceMs: 3000, configFile: null };
 const pulls = [];
 conn.onRequest('workspace/configuration', (p) => { pulls.push(p); return p.items.map(() => settings); });
 
@@ -80,18 +80,24 @@ async function settingsAndConfig() {
   'after initialized the server registers to watch .omen.yml and compile_commands.json', registrations);
   check(pulls.length === 1 && pulls[0].items[0].section === 'omen', 'and asks the client for its "omen" settings', pulls);
 
-  // the debounce of 300 ms (from the pulled settings): five changes in a burst are analyzed once, for the last
-  const t0 = Date.now();
+  // the debounce (3 s, from the pulled settings): a single change after a pause is analyzed at once;
+  // changes that follow it within the debounce wait until they stop, and are analyzed once, for the last
+  let sentAt = Date.now();
+  let pub2 = server.waitPublish(appUri, 2);
+  await change(appUri, 2, GOOD);
+  p = await pub2;
+  check(!finding(p) && Date.now() - sentAt < 2500, 'a single change after a pause is analyzed without waiting for the debounce',
+    { ms: Date.now() - sentAt });
   const before = published.length;
-  pub = server.waitPublish(appUri, 6);
-  for (let v = 2; v <= 6; v++) await change(appUri, v, v % 2 ? GOOD : BAD);
-  const sentAt = Date.now();
+  pub = server.waitPublish(appUri, 7);
+  for (let v = 3; v <= 7; v++) await change(appUri, v, v % 2 ? BAD : GOOD);
+  sentAt = Date.now();
   p = await pub;
   const waited = Date.now() - sentAt;
   const mine = published.slice(before).filter((q) => q.uri === appUri);
-  check(mine.length === 1 && mine[0].version === 6 && finding(p), 'a burst of 5 changes publishes once, for the last version', mine.map((q) => q.version));
-  check(waited >= 250, 'not before the debounce has passed since the last change', { waited, burst: sentAt - t0 });
-  version = 6;
+  check(mine.length === 1 && mine[0].version === 7 && finding(p), 'a burst of 5 changes publishes once, for the last version', mine.map((q) => q.version));
+  check(waited >= 2500, 'not before the debounce has passed since the last change', { waited });
+  version = 7;
 
   // a pull request while a change waits is answered for the new version, not with older findings
   await change(appUri, ++version, GOOD);
@@ -105,7 +111,8 @@ async function settingsAndConfig() {
   pub = server.waitPublish(appUri, version);
   await conn.sendNotification(P.DidChangeConfigurationNotification.type, { settings: { omen: { debounceMs: 5000 } } });
   await pub; // a settings change analyzes the open documents again
-  await change(appUri, ++version, BAD);
+  await change(appUri, ++version, GOOD);
+  await change(appUri, ++version, BAD); // within the debounce of the one before: waits 5 s
   const src = new rpc.CancellationTokenSource();
   const waiting = errorOf(conn.sendRequest(P.DocumentDiagnosticRequest.type, { textDocument: { uri: appUri } }, src.token));
   await sleep(100);
