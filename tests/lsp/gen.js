@@ -1,6 +1,6 @@
-// gen.js - generated Go source for the LSP tests and the latency benchmark: a file of n functions
-// (about 30 lines each) doing what services do (HTTP clients, goroutines, channels, locks, maps,
-// SQL rows), so that every analyzer has work. Deterministic.
+// gen.js - generated source for the LSP tests and the latency benchmark (bench/lsp.sh): Go files of n
+// functions (about 34 lines each) doing what services do (HTTP clients, goroutines, channels, locks,
+// maps, SQL rows), so that every analyzer has work, and C files alike. Deterministic.
 'use strict';
 
 function goFile(pkg, n, seed) {
@@ -46,4 +46,40 @@ func (s *store) fetch${k}(ctx context.Context, url string) (int, error) {
   return out.join('\n');
 }
 
-module.exports = { goFile };
+// A C file of n functions (about 30 lines each) with threads, locks and files, all handled correctly.
+function cFile(n) {
+  const out = ['#include <pthread.h>\n#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n',
+    'static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;\nstatic long total;\n',
+    'static void *work(void *arg) {\n  pthread_mutex_lock(&lock);\n  total += (long)(size_t)arg;\n  pthread_mutex_unlock(&lock);\n  return NULL;\n}\n'];
+  for (let i = 0; i < n; i++) {
+    out.push(`/* count_${i} counts the lines of a file with a helper thread. */
+int count_${i}(const char *path, long *lines) {
+  FILE *f = fopen(path, "r");
+  if (f == NULL)
+    return -1;
+  char buf[256];
+  long n = 0;
+  while (fgets(buf, sizeof buf, f) != NULL) {
+    if (strchr(buf, '\\n') != NULL)
+      n++;
+  }
+  fclose(f);
+  pthread_t t;
+  if (pthread_create(&t, NULL, work, (void *)(size_t)n) != 0)
+    return -1;
+  pthread_join(t, NULL);
+  pthread_mutex_lock(&lock);
+  if (total < 0) {
+    pthread_mutex_unlock(&lock);
+    return -1;
+  }
+  *lines = total;
+  pthread_mutex_unlock(&lock);
+  return 0;
+}
+`);
+  }
+  return out.join('\n');
+}
+
+module.exports = { goFile, cFile };
