@@ -4,7 +4,7 @@
 # file, incremental and full edits, UTF-16 positions, didClose, errors;
 # code actions (quick fixes, ignore comments, source.fixAll.omen, applied and re-analyzed), and raw bytes
 # (tests/lsp/raw.js: malformed framing and JSON, huge messages, invalid UTF-8, end of input), and
-# Neovim with the snippet of docs/editors.md when nvim is installed. The npm packages are installed,
+# Neovim with the snippet of docs/editors.md (a Go and a C file; required in CI). The npm packages are installed,
 # pinned, into BUILD_DIR/_npm_lsp.
 # usage: sh lsp.test.sh OMEN SOURCE_DIR BUILD_DIR
 # exit: 0 pass, 1 fail, 2 setup failed, 77 npm missing outside CI (skip)
@@ -87,19 +87,19 @@ EOF
     sed 's/^/  | /' "$T/nvim.log" >&2
     fail=1
   fi
-  # a code action through vim.lsp.buf.code_action(): the safe fix of the first rows leak, chosen in
-  # vim.ui.select, lands after the é and emoji on its line
+  # a code action through vim.lsp.buf.code_action(): the fix of the finding of rule $RULE whose title
+  # matches $TITLE, chosen in vim.ui.select, applied to the buffer
   cat >"$T/action.lua" <<'EOF'
-local function sql()
+local function find()
   for _, d in ipairs(vim.diagnostic.get(0)) do
-    if d.code == 'resource-leak/sql-rows-not-closed' then return d end
+    if d.code == vim.env.RULE then return d end
   end
 end
-vim.wait(20000, function() return sql() ~= nil end, 50)
-local d = sql()
+vim.wait(20000, function() return find() ~= nil end, 50)
+local d = find()
 vim.ui.select = function(items, _, on_choice)
   for i, it in ipairs(items) do
-    if it[2].title:match('defer rows.Close') then return on_choice(it, i) end
+    if it[2].title:match(vim.env.TITLE) then return on_choice(it, i) end
   end
   on_choice(nil)
 end
@@ -112,19 +112,33 @@ end
 vim.fn.writefile(vim.api.nvim_buf_get_lines(0, 0, -1, false), vim.env.OUT)
 vim.cmd('qa!')
 EOF
-  cp "$W/db/rows.go" "$T/nv/rows.go" || exit 2
-  (cd "$T/nv" && PATH=$(dirname "$OMEN"):$PATH OUT="$T/action.out" XDG_CACHE_HOME="$T/xdg" XDG_STATE_HOME="$T/xdg" \
-    XDG_DATA_HOME="$T/xdg" XDG_CONFIG_HOME="$T/xdg" timeout 60 nvim --headless -u "$T/init.lua" \
-    -c "luafile $T/action.lua" rows.go >"$T/nvim2.log" 2>&1)
+  # nvim_action FILE RULE TITLE WANT WHAT: opens FILE (copied from $W) in Neovim with the snippet,
+  # applies the action, compares the buffer with WANT
+  nvim_action() {
+    cp "$W/$1" "$T/nv/$(basename "$1")" || exit 2
+    (cd "$T/nv" && PATH=$(dirname "$OMEN"):$PATH OUT="$T/action.out" RULE=$2 TITLE=$3 XDG_CACHE_HOME="$T/xdg" \
+      XDG_STATE_HOME="$T/xdg" XDG_DATA_HOME="$T/xdg" XDG_CONFIG_HOME="$T/xdg" timeout 60 nvim --headless \
+      -u "$T/init.lua" -c "luafile $T/action.lua" "$(basename "$1")" >"$T/nvim2.log" 2>&1)
+    if cmp -s "$4" "$T/action.out"; then
+      echo "ok: $5"
+    else
+      echo "FAIL: Neovim: $5: the buffer is not the expected text" >&2
+      diff "$4" "$T/action.out" >&2
+      sed 's/^/  | /' "$T/nvim2.log" >&2
+      fail=1
+    fi
+  }
+  # Go: the safe fix of the first rows leak lands after the é and emoji on its line
   awk '/\{ return 0, err \}$/ { print; print "\tdefer rows.Close()"; next } 1' "$W/db/rows.go" >"$T/want.go"
-  if cmp -s "$T/want.go" "$T/action.out"; then
-    echo "ok: Neovim applies the quick fix of a finding through vim.lsp.buf.code_action()"
-  else
-    echo "FAIL: Neovim: the quick fix did not give the expected text" >&2
-    diff "$T/want.go" "$T/action.out" >&2
-    sed 's/^/  | /' "$T/nvim2.log" >&2
-    fail=1
-  fi
+  nvim_action db/rows.go resource-leak/sql-rows-not-closed 'defer rows.Close' "$T/want.go" \
+    "Neovim applies the quick fix of a Go finding through vim.lsp.buf.code_action()"
+  # C: the thread never joined gets its (unsafe) pthread_detach fix
+  awk '{ print } /pthread_create\(/ { print "  pthread_detach(t);" }' "$W/t.c" >"$T/want.c"
+  nvim_action t.c thread-leak/thread-not-joined 'detach the thread' "$T/want.c" \
+    "Neovim shows the finding of a C file and applies its fix through vim.lsp.buf.code_action()"
+elif [ "${CI:-}" = "true" ]; then
+  echo "FAIL: nvim is required in CI (tools/deps.sh --test installs it)" >&2
+  fail=1
 else
   echo "NOTE: nvim is not installed: the Neovim snippet of docs/editors.md is not tried"
 fi

@@ -3,7 +3,7 @@
 # whole test suite on both builds with ctest.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
-sh "$root/tools/deps.sh"
+sh "$root/tools/deps.sh" --test
 jobs=$(nproc)
 status=0
 for variant in release asan; do
