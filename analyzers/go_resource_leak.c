@@ -606,7 +606,7 @@ static void add_defer_fix(acq *a, omen_diag *d) {
       a->kind == RES_ROWS   ? omen_arena_printf(omen_pass_arena(pass), "defer %s.Close()", a->vname)
       : a->kind == RES_BODY ? omen_arena_printf(omen_pass_arena(pass), "defer %s.Body.Close()", a->vname)
                             : omen_arena_printf(omen_pass_arena(pass), "defer %s()", a->vname);
-  if (!text || line_after(a->f, anchor) == UINT32_MAX)
+  if (!text || line_after(a->f, anchor) == UINT32_MAX || !go_fix_starts_line(a->f, ts_node_start_byte(a->stmt)))
     return;
   omen_fix *fx = omen_diag_add_fix(pass, d, a->f, OMEN_FIX_SAFE, "add `%s`%s", text,
                                    ts_node_eq(anchor, a->stmt) ? "" : " after the error check");
@@ -639,8 +639,9 @@ static void add_name_cancel_fix(acq *a, omen_diag *d, TSNode blank) {
     return;
   go_binding b;
   if (go_types_lookup(a->ty, a->file, a->stmt, "cancel", &b) != GO_BIND_NONE ||
-      mentions(a->f, a->fn, "cancel") || line_after(a->f, a->stmt) == UINT32_MAX)
-    return;
+      mentions(a->f, a->fn, "cancel") || line_after(a->f, a->stmt) == UINT32_MAX ||
+      !go_fix_starts_line(a->f, ts_node_start_byte(a->stmt)))
+    return; /* (add_line_after would give up after the rename: half a fix) */
   omen_fix *fx =
       omen_diag_add_fix(a->pass, d, a->f, OMEN_FIX_UNSAFE, "name the cancel function and defer it");
   omen_fix_add_edit(a->pass, fx, ts_node_start_byte(blank), ts_node_end_byte(blank), "cancel");

@@ -568,6 +568,7 @@ static omen_status collect(job *j, omen_unit *u, const omen_file *const *files, 
     j->diags = nd;
   for (size_t i = 0; i < u->ndiags; i++) {
     omen_diag *d = u->diags[i];
+    omen_diag_drop_empty_fixes(d);
     if (s == OMEN_OK) {
       for (size_t k = 0; k < d->nfixes && s == OMEN_OK; k++)
         for (size_t m = 0; m < nfiles && s == OMEN_OK; m++)

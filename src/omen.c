@@ -44,6 +44,14 @@ bool omen_severity_parse(const char *s, omen_severity *out) {
   return false;
 }
 
+static void fix_clear(omen_fix *f) {
+  free(f->message);
+  free(f->path);
+  for (size_t j = 0; j < f->nedits; j++)
+    free(f->edits[j].text);
+  free(f->edits);
+}
+
 void omen_diag_clear(omen_diag *d) {
   if (!d)
     return;
@@ -54,18 +62,23 @@ void omen_diag_clear(omen_diag *d) {
     free(d->related[i].loc.path);
   }
   free(d->related);
-  for (size_t i = 0; i < d->nfixes; i++) {
-    omen_fix *f = &d->fixes[i];
-    free(f->message);
-    free(f->path);
-    for (size_t j = 0; j < f->nedits; j++)
-      free(f->edits[j].text);
-    free(f->edits);
-  }
+  for (size_t i = 0; i < d->nfixes; i++)
+    fix_clear(&d->fixes[i]);
   free(d->fixes);
   free(d->scope);
   free(d->suppress_reason);
   memset(d, 0, sizeof *d);
+}
+
+void omen_diag_drop_empty_fixes(omen_diag *d) {
+  size_t k = 0;
+  for (size_t i = 0; i < d->nfixes; i++) {
+    if (d->fixes[i].nedits)
+      d->fixes[k++] = d->fixes[i];
+    else
+      fix_clear(&d->fixes[i]);
+  }
+  d->nfixes = k;
 }
 
 uint32_t omen_utf8_step(const unsigned char *s, size_t avail, uint32_t *units) {

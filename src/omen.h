@@ -120,6 +120,8 @@ typedef struct omen_diag {
 } omen_diag;
 
 void omen_diag_clear(omen_diag *d);
+/* Removes the fixes of d that have no edit (an analyzer gave up half-way): they would offer nothing. */
+void omen_diag_drop_empty_fixes(omen_diag *d);
 
 /* A source file as read (from disk or an editor overlay). Text is NUL-terminated. */
 typedef struct omen_file {

@@ -128,6 +128,14 @@ cd "$T/p" || exit 2
 "$OMEN" check --format json -j 4 . >"$T/j4" 2>/dev/null
 if cmp -s "$T/j1" "$T/j4"; then ok; else bad "-j 1 and -j 4 differ"; fi
 
+# two statements on one line: the second cancel function has no line of its own for a defer, so its
+# finding offers no fix (an analyzer that gives up must not leave a fix with nothing in it)
+mkdir -p "$T/oneline"
+printf 'package db\n\nimport "context"\n\nfunc use(a, b context.Context) {}\n\nfunc two(parent context.Context) {\n\ta, cancelA := context.WithCancel(parent); b, cancelB := context.WithCancel(parent)\n\tuse(a, b)\n}\n' >"$T/oneline/o.go"
+"$OMEN" check --format json "$T/oneline" >"$T/oneline.json" 2>/dev/null
+count "$T/oneline.json" '"rule":.*"resource-leak/cancel-not-called"' 2 "both lost cancel functions on one line are found"
+hasnt "$T/oneline.json" '"edits":[[:space:]]*\[\]' "no fix without edits"
+
 # omen analyzers / rules
 expect_rc 0 "analyzers" "$OMEN" analyzers
 has "$T/out" "go-http-timeout" "analyzers lists go-http-timeout"
