@@ -13,7 +13,7 @@ OMEN=$1
 SRC=$2
 BUILD=$3
 NPM_DIR=$BUILD/_npm_lsp
-PKGS="vscode-jsonrpc@8.2.0 vscode-languageserver-protocol@3.17.5"
+PKGS="vscode-jsonrpc@8.2.0 vscode-languageserver-protocol@3.17.5 smol-toml@1.3.1"
 
 case $OMEN in /*) ;; *) OMEN=$(pwd)/$OMEN ;; esac
 if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
@@ -28,7 +28,8 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 mkdir -p "$NPM_DIR" || exit 2
 if [ ! -f "$NPM_DIR/node_modules/vscode-jsonrpc/package.json" ] ||
-  [ ! -f "$NPM_DIR/node_modules/vscode-languageserver-protocol/package.json" ]; then
+  [ ! -f "$NPM_DIR/node_modules/vscode-languageserver-protocol/package.json" ] ||
+  [ ! -f "$NPM_DIR/node_modules/smol-toml/package.json" ]; then
   echo "installing $PKGS into $NPM_DIR"
   # shellcheck disable=SC2086
   npm install --prefix "$NPM_DIR" --no-audit --no-fund --silent $PKGS >&2 ||
@@ -55,6 +56,8 @@ for js in client.js sched.js raw.js; do
   NODE_PATH=$NPM_DIR/node_modules ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} \
     node "$SRC/tests/lsp/$js" "$OMEN" "$W" || fail=1
 done
+echo "--- snippets.js"
+NODE_PATH=$NPM_DIR/node_modules node "$SRC/tests/lsp/snippets.js" "$SRC/docs/editors.md" || fail=1
 # Neovim, when installed: the init.lua snippet of docs/editors.md, run headless on main.go; the finding
 # must appear, then move by the byte length of non-ASCII text inserted before it (Neovim turns the
 # server's UTF-16 columns into byte columns)
