@@ -400,6 +400,48 @@ static char *abs_in(const char *dir, const char *p) {
   return a;
 }
 
+/* Options whose value is a path, written separately ("-I", "dir") or joined ("-Idir", "--sysroot=dir"). */
+static const char *const path_opts[] = {"-I", "-isystem", "-iquote", "-idirafter", "-include", "-imacros",
+                                        "-isysroot", "-cxx-isystem", "-iframework", "-F", "--sysroot=", "--sysroot",
+                                        NULL};
+
+static bool path_option(const char *a) {
+  for (size_t i = 0; path_opts[i]; i++)
+    if (strcmp(a, path_opts[i]) == 0 && path_opts[i][strlen(path_opts[i]) - 1] != '=')
+      return true;
+  return false;
+}
+
+/* Appends opt followed by value, made absolute against the entry's directory dir when relative
+ * ("=..." is relative to the sysroot: kept). false when out of memory. */
+static bool push_arg(cmd *m, const char *dir, const char *opt, const char *value) {
+  char *abs = value[0] == '/' || value[0] == '=' || !value[0] || !dir ? NULL : abs_in(dir, value);
+  const char *v = abs ? abs : value;
+  size_t n = strlen(opt) + strlen(v) + 1;
+  char *a = malloc(n);
+  bool ok = a != NULL;
+  if (ok) {
+    snprintf(a, n, "%s%s", opt, v);
+    ok = push_str(&m->args, &m->nargs, a);
+  }
+  free(a);
+  free(abs);
+  return ok;
+}
+
+/* Appends one argument, its path made absolute when it is a joined path option ("-Iinc"). */
+static bool push_joined(cmd *m, const char *dir, const char *a) {
+  for (size_t i = 0; path_opts[i]; i++) {
+    size_t n = strlen(path_opts[i]);
+    if (strncmp(a, path_opts[i], n) == 0 && a[n] && strcmp(path_opts[i], "--sysroot") != 0) { /* not "--sysrootX" */
+      char opt[32];
+      snprintf(opt, sizeof opt, "%s", path_opts[i]);
+      return push_arg(m, dir, opt, a + n);
+    }
+  }
+  return push_str(&m->args, &m->nargs, a);
+}
+
 static omen_status load_compdb(const omen_options *opt, compdb *db, char *err, size_t errlen) {
   const char *dir = opt->compdb_dir;
   struct stat st;
@@ -442,16 +484,9 @@ static omen_status load_compdb(const omen_options *opt, compdb *db, char *err, s
     m->abs = abs_in(ds ? ds : ".", fs ? fs : "");
     if (!m->abs)
       s = OMEN_ENOMEM;
-    char *wd = NULL;
-    if (s == OMEN_OK && ds && *ds) {
-      size_t wl = strlen(ds) + 20;
-      wd = malloc(wl);
-      if (wd)
-        snprintf(wd, wl, "-working-directory=%s", ds);
-      if (!wd || !push_str(&m->args, &m->nargs, wd))
-        s = OMEN_ENOMEM;
-    }
-    free(wd);
+    /* no -working-directory: clang's driver would chdir the whole process to it (LLVM's real file
+     * system follows the process's directory), breaking every relative path after the first TU and
+     * racing between workers; relative path options are made absolute instead (push_arg) */
     unsigned na = clang_CompileCommand_getNumArgs(c);
     for (unsigned k = 1; k < na && s == OMEN_OK; k++) { /* args[0] is the compiler */
       CXString a = clang_CompileCommand_getArg(c, k);
@@ -467,7 +502,15 @@ static omen_status load_compdb(const omen_options *opt, compdb *db, char *err, s
         skip = aa && strcmp(aa, m->abs) == 0; /* the source file itself */
         free(aa);
       }
-      if (!skip && !push_str(&m->args, &m->nargs, as))
+      if (!skip && path_option(as) && k + 1 < na) { /* "-I dir": the option, then its value */
+        CXString v = clang_CompileCommand_getArg(c, ++k);
+        const char *vs = clang_getCString(v);
+        if (!push_str(&m->args, &m->nargs, as) || !push_arg(m, ds, "", vs ? vs : ""))
+          s = OMEN_ENOMEM;
+        clang_disposeString(v);
+        skip = true;
+      }
+      if (!skip && !push_joined(m, ds, as))
         s = OMEN_ENOMEM;
       clang_disposeString(a);
     }

@@ -100,6 +100,22 @@ rm compile_commands.json
 expect_rc 1 "without the database the same file has compile errors" "$OMEN" check .
 has "$T/out" "omen/compile-error" "compile error reported"
 
+# a database in build/ whose entries run there, with include paths relative to it (joined and
+# separate): every named TU is read and parsed with them, at -j1 and -j2, and the process never
+# changes directory (clang would chdir to -working-directory, and the next TU would not be found)
+mkdir -p "$T/proj/src" "$T/proj/include" "$T/proj/build" && cd "$T/proj" || exit 2
+printf '#define START 1\n' >include/defs.h
+for f in a b c; do
+  printf '#include <pthread.h>\n#include "defs.h"\n\nstatic void *work(void *arg) { return arg; }\n\nvoid start_%s(void) {\n#if START\n  pthread_t t;\n  pthread_create(&t, NULL, work, NULL);\n#endif\n}\n' $f >src/$f.c
+done
+printf '[{"directory": "%s/build", "file": "../src/a.c", "arguments": ["cc", "-I../include", "-c", "../src/a.c"]},\n {"directory": "%s/build", "file": "../src/b.c", "command": "cc -I ../include -c ../src/b.c"},\n {"directory": "%s/build", "file": "../src/c.c", "command": "cc -iquote ../include -c ../src/c.c"}]\n' "$T/proj" "$T/proj" "$T/proj" >build/compile_commands.json
+for j in 1 2; do
+  expect_rc 1 "-p build with relative include paths, -j$j" "$OMEN" check -j$j -p build src/a.c src/b.c src/c.c
+  count "$T/out" "thread-not-joined" 3 "-j$j: the three TUs are analyzed with their include paths"
+  hasnt "$T/out" "read-error" "-j$j: no TU is lost to a changed directory"
+  hasnt "$T/out" "compile-error" "-j$j: the relative include paths are found"
+done
+
 # fixes end to end on the demo: --diff | patch -p1 equals --fix; safe-only changes nothing here;
 # the fixed tree is gofmt-clean, compiles, and no longer gets the fixed findings
 mkdir -p "$T/fixa" "$T/fixb"
