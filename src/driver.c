@@ -26,6 +26,7 @@ typedef struct job {
   char *dir;     /* Go: package directory (display form) */
   char **files;  /* Go: its .go files; C: the one source file (display form) */
   size_t nfiles;
+  char *abs;     /* C: the source file's absolute path (how the same TU named two ways is recognized) */
   char **args;   /* C: compiler arguments (without the source file) */
   size_t nargs;
   size_t cost; /* rough work estimate: bytes to parse (C adds its headers' guess) */
@@ -158,6 +159,7 @@ static job *add_job(jobs *js) {
 
 static void free_job(job *j) {
   free(j->dir);
+  free(j->abs);
   for (size_t i = 0; i < j->nfiles; i++)
     free(j->files[i]);
   free(j->files);
@@ -236,12 +238,20 @@ static omen_status add_file(run *r, const char *path, add_how how) {
     j->cost += size;
     return OMEN_OK;
   }
-  for (size_t i = 0; i < r->js.n; i++) /* the same TU named twice */
-    if (r->js.v[i].lang != OMEN_LANG_GO && strcmp(r->js.v[i].files[0], path) == 0)
-      return OMEN_OK;
-  job *j = add_job(&r->js);
-  if (!j)
+  char *abs = omen_abspath(path);
+  if (!abs)
     return OMEN_ENOMEM;
+  for (size_t i = 0; i < r->js.n; i++) /* the same TU named twice, maybe once relative, once absolute */
+    if (r->js.v[i].lang != OMEN_LANG_GO && strcmp(r->js.v[i].abs, abs) == 0) {
+      free(abs);
+      return OMEN_OK;
+    }
+  job *j = add_job(&r->js);
+  if (!j) {
+    free(abs);
+    return OMEN_ENOMEM;
+  }
+  j->abs = abs;
   if (!job_config(r, j, path))
     return OMEN_EUSAGE;
   j->lang = lang;
@@ -1477,16 +1487,10 @@ omen_status omen_check(const omen_options *opt, omen_reader *reader, omen_result
     job *j = &r.js.v[i];
     if (j->lang == OMEN_LANG_GO)
       continue;
-    char *abs = omen_abspath(j->files[0]);
-    if (!abs) {
-      s = OMEN_ENOMEM;
-      break;
-    }
     const cmd *c = NULL;
     for (size_t k = 0; k < db.n && !c; k++)
-      if (strcmp(db.v[k].abs, abs) == 0)
+      if (strcmp(db.v[k].abs, j->abs) == 0)
         c = &db.v[k];
-    free(abs);
     if (c) {
       for (size_t k = 0; k < c->nargs && s == OMEN_OK; k++)
         if (!push_str(&j->args, &j->nargs, c->args[k]))

@@ -115,6 +115,9 @@ for j in 1 2; do
   hasnt "$T/out" "read-error" "-j$j: no TU is lost to a changed directory"
   hasnt "$T/out" "compile-error" "-j$j: the relative include paths are found"
 done
+# named by absolute path while the database names it relatively: one TU, one finding each
+expect_rc 1 "-p build with absolute paths" "$OMEN" check -p build "$T/proj/src/a.c" "$T/proj/src/b.c" src/c.c
+count "$T/out" "thread-not-joined" 3 "a TU named by absolute path and found in the database is analyzed once"
 
 # fixes end to end on the demo: --diff | patch -p1 equals --fix; safe-only changes nothing here;
 # the fixed tree is gofmt-clean, compiles, and no longer gets the fixed findings
