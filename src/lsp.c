@@ -322,7 +322,8 @@ typedef struct server {
   lsp_job *next; /* handed to the analysis thread, not yet taken (under mb.mu) */
   pending *pend;
   size_t npend;
-  char *last_error; /* the last analysis error shown, not shown again until it changes */
+  char *last_error;   /* the last analysis error shown, not shown again until it changes */
+  char *last_warning; /* the last bad setting shown, likewise */
   /* settings (initializationOptions, workspace/didChangeConfiguration, workspace/configuration) */
   double debounce;
   char *config_file;
@@ -675,9 +676,15 @@ static char *setting_path(server *s, const char *v) {
   return abs;
 }
 
+/* Shows that a setting is ignored: once, not again when the same settings arrive once more (as
+ * initializationOptions and then from the workspace/configuration pull). */
 static void bad_setting(server *s, const char *key, const char *want) {
   char m[300];
   snprintf(m, sizeof m, "omen: setting \"%.100s\" must be %s; it is ignored", key, want);
+  if (s->last_warning && strcmp(s->last_warning, m) == 0)
+    return;
+  free(s->last_warning);
+  s->last_warning = strdup(m);
   tell(s, 2, m, true);
 }
 
@@ -1546,6 +1553,7 @@ int omen_lsp_serve(int in_fd, FILE *out, FILE *log) {
   free(s->docs);
   free(s->root);
   free(s->last_error);
+  free(s->last_warning);
   free(s->config_file);
   free(s->compdb_setting);
   pthread_mutex_destroy(&s->mb.mu);

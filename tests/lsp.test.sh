@@ -4,7 +4,7 @@
 # file, incremental and full edits, UTF-16 positions, didClose, errors;
 # code actions (quick fixes, ignore comments, source.fixAll.omen, applied and re-analyzed), and raw bytes
 # (tests/lsp/raw.js: malformed framing and JSON, huge messages, invalid UTF-8, end of input), and
-# Neovim with the snippet of docs/editors.md (a Go and a C file; required in CI). The npm packages are installed,
+# Neovim and Emacs eglot with the snippets of docs/editors.md (a Go and a C file; required in CI). The npm packages are installed,
 # pinned, into BUILD_DIR/_npm_lsp.
 # usage: sh lsp.test.sh OMEN SOURCE_DIR BUILD_DIR
 # exit: 0 pass, 1 fail, 2 setup failed, 77 npm missing outside CI (skip)
@@ -144,5 +144,14 @@ elif [ "${CI:-}" = "true" ]; then
   fail=1
 else
   echo "NOTE: nvim is not installed: the Neovim snippet of docs/editors.md is not tried"
+fi
+# Emacs with eglot, with the elisp block of docs/editors.md (tests/lsp/eglot.sh; required in CI)
+echo "--- eglot"
+sh "$SRC/tests/lsp/eglot.sh" "$OMEN" "$SRC" "$T"
+rc=$?
+if [ $rc -eq 77 ]; then
+  echo "NOTE: emacs, eglot or go-mode is not installed: the eglot snippet of docs/editors.md is not tried"
+elif [ $rc -ne 0 ]; then
+  fail=1
 fi
 exit $fail

@@ -4,8 +4,9 @@
 set -eu
 pkgs="cmake make gcc pkg-config libclang-14-dev clang-14 libtree-sitter-dev libcjson-dev libpcre2-dev libyaml-dev zlib1g-dev golang-go patch pre-commit"
 # --test: the editors the language server is tried with (tests/lsp.test.sh)
-[ "${1:-}" = "--test" ] && pkgs="$pkgs neovim"
+[ "${1:-}" = "--test" ] && pkgs="$pkgs neovim emacs-nox elpa-eglot elpa-go-mode"
 [ "${1:-}" = "--bench" ] && pkgs="$pkgs golang-1.19-src time"
+[ "${1:-}" = "--bench-c" ] && pkgs="$pkgs time bc clang-tidy-14 uwsgi-src bluez-source"
 [ "${1:-}" = "--bench-instructions" ] && pkgs="$pkgs golang-1.19-src time valgrind"
 missing=""
 for p in $pkgs; do
