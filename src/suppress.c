@@ -1,5 +1,5 @@
-/* suppress.c - suppression comments: a comment-aware scan of a file's text for omen:ignore,
- * omen:file-ignore and NOLINT(omen-...) directives, and marking the diagnostics they cover. */
+/* suppress.c - suppression comments: a comment-aware scan of a file's text for `omen:ignore`,
+ * `omen:file-ignore` and NOLINT directives naming omen rules, and marking the diagnostics they cover. */
 #include "suppress.h"
 
 #include <stdarg.h>
@@ -312,7 +312,7 @@ nomem:
   s->st = OMEN_ENOMEM;
 }
 
-/* omen:ignore / omen:file-ignore at kw; the keyword ends at p, the comment line at e. */
+/* The `omen:ignore` or `omen:file-ignore` form at kw; the keyword ends at p, the comment line at e. */
 static void omen_form(scanner *s, omen_ignore_form form, uint32_t kw, uint32_t p, uint32_t e) {
   const char *t = s->t;
   omen_ignore ig = {.form = form, .start = kw};
