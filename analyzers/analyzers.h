@@ -22,5 +22,9 @@ extern const omen_analyzer omen_go_map_race; /* map-race: maps shared between go
 /* C/C++ */
 extern const omen_analyzer omen_c_inspect;     /* base: one walk, functions and calls */
 extern const omen_analyzer omen_c_thread_join; /* thread-leak/thread-not-joined */
+extern const omen_analyzer omen_c_threads;         /* base: thread start sites, call graph, thread context */
+extern const omen_analyzer omen_c_thread_lifetime; /* thread-leak: std::thread destroyed joinable, heap threads, routines that never exit */
+extern const omen_analyzer omen_c_resource_leak;   /* resource-leak: descriptors, FILE*, DIR*, CURL, attrs */
+extern const omen_analyzer omen_c_timeouts;        /* missing-timeout: curl, TCP sockets, db/cache clients, gRPC */
 
 #endif

@@ -101,6 +101,19 @@ static bool name_is(CXCursor c, const char *name) {
   return eq;
 }
 
+bool omen_c_name_is(CXCursor c, const char *name) { return name_is(c, name); }
+
+bool omen_c_in_std(CXCursor c) {
+  CXCursor ns = clang_getCursorSemanticParent(c);
+  for (int guard = 0; guard < 8 && clang_getCursorKind(ns) == CXCursor_Namespace; guard++) {
+    CXCursor up = clang_getCursorSemanticParent(ns);
+    if (clang_getCursorKind(up) == CXCursor_TranslationUnit)
+      return name_is(ns, "std");
+    ns = up;
+  }
+  return false;
+}
+
 /* ---- text scanning ---- */
 
 static bool is_ident(char ch) {
@@ -564,14 +577,7 @@ static bool is_std_thread_ctor(CXCursor ctor) {
   CXCursor cls = clang_getCursorSemanticParent(ctor);
   if (!name_is(cls, "thread") && !name_is(cls, "jthread"))
     return false;
-  CXCursor ns = clang_getCursorSemanticParent(cls);
-  for (int guard = 0; guard < 8 && clang_getCursorKind(ns) == CXCursor_Namespace; guard++) {
-    CXCursor up = clang_getCursorSemanticParent(ns);
-    if (clang_getCursorKind(up) == CXCursor_TranslationUnit)
-      return name_is(ns, "std");
-    ns = up;
-  }
-  return false;
+  return omen_c_in_std(cls);
 }
 
 /* Does the call come from a macro body? libclang 14 cannot say (its spelling location is the file

@@ -188,6 +188,12 @@ CXCursor omen_c_strip(CXCursor e);
  * *addr (may be NULL) tells which. A null cursor otherwise (fields, elements, calls, ...). */
 CXCursor omen_c_named_decl(CXCursor e, bool *addr);
 
+/* Is c's spelling (its name) exactly name? */
+bool omen_c_name_is(CXCursor c, const char *name);
+
+/* Is c declared in namespace std or a namespace inside it (std::__1, std::chrono)? */
+bool omen_c_in_std(CXCursor c);
+
 /* Is e a null pointer constant: 0, NULL, nullptr, (void *)0? */
 bool omen_c_is_null(CXCursor e);
 

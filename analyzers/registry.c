@@ -20,5 +20,9 @@ const omen_analyzer *const omen_registry[] = {
     /* C/C++ */
     &omen_c_inspect,
     &omen_c_thread_join,
+    &omen_c_threads,
+    &omen_c_thread_lifetime,
+    &omen_c_resource_leak,
+    &omen_c_timeouts,
     NULL,
 };

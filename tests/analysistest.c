@@ -33,6 +33,14 @@ static size_t nwants;
 static char **srcs; /* every source file under DIR */
 static size_t nsrcs;
 
+static char **hdrs; /* C/C++ headers under DIR (stubs the sources include by relative path) */
+static size_t nhdrs;
+
+static bool is_header(const char *p) {
+  size_t n = strlen(p);
+  return (n > 2 && strcmp(p + n - 2, ".h") == 0) || (n > 4 && strcmp(p + n - 4, ".hpp") == 0);
+}
+
 static char *slurp(const char *path, size_t *len) {
   FILE *f = fopen(path, "rb");
   if (!f)
@@ -133,6 +141,9 @@ static void walk(const char *dir) {
       srcs = realloc(srcs, (nsrcs + 1) * sizeof *srcs);
       srcs[nsrcs++] = strdup(p);
       scan_wants(p);
+    } else if (is_header(p)) {
+      hdrs = realloc(hdrs, (nhdrs + 1) * sizeof *hdrs);
+      hdrs[nhdrs++] = strdup(p);
     }
   }
   closedir(d);
@@ -251,8 +262,16 @@ int main(int argc, char **argv) {
   if (!tmp)
     return check_done();
   size_t nfixed_total = 0;
-  bool any_go = false, any_fixed = false;
   char cmd[8192];
+  /* headers first, with the same layout, so that fixed sources still find their stubs */
+  for (size_t i = 0; i < nhdrs; i++) {
+    const char *rel = hdrs[i] + strlen(dir);
+    while (*rel == '/')
+      rel++;
+    snprintf(cmd, sizeof cmd, "mkdir -p \"$(dirname '%s/%s')\" && cp '%s' '%s/%s'", tmp, rel, hdrs[i], tmp, rel);
+    CHECK(sh(cmd) == 0);
+  }
+  bool any_go = false, any_fixed = false;
   for (size_t i = 0; i < nsrcs; i++) {
     const char *path = srcs[i];
     size_t olen = 0, flen = 0, nfixed = 0;
