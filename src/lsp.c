@@ -877,10 +877,11 @@ static void start_job(server *s, lsp_doc *d) {
   pthread_mutex_unlock(&s->mb.mu);
 }
 
-/* The diagnostics (and what code actions need) of the run's findings in o. */
+/* The diagnostics (and what code actions need) of the run's findings in o; none when res is NULL
+ * (the analysis failed). */
 static bool doc_results(server *s, lsp_doc *o, const omen_result *res, char **abs) {
   cJSON *items = cJSON_CreateArray(), *findings = cJSON_CreateArray();
-  for (size_t i = 0; items && findings && i < res->ndiags; i++) {
+  for (size_t i = 0; res && items && findings && i < res->ndiags; i++) {
     const omen_diag *g = &res->diags[i];
     if (g->suppressed || !abs[i] || strcmp(abs[i], o->path) != 0)
       continue;
@@ -983,10 +984,12 @@ static void finish_job(server *s) {
     } else {
       show_log(s, 1, msg);
     }
-    for (size_t i = 0; i < j->n; i++) { /* keep what was shown, but no longer stale for pulls */
+    /* no findings for this version: older ones would sit at wrong places in the new text, and a
+     * waiting pull must be answered */
+    for (size_t i = 0; i < j->n; i++) {
       lsp_doc *d = doc_find(s, j->uris[i]);
-      if (d && !d->items)
-        d->items = cJSON_CreateArray();
+      if (d && d->path && doc_results(s, d, NULL, NULL))
+        publish(s, d, d->items, true);
     }
   } else {
     const omen_result *res = &j->res;

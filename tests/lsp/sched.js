@@ -161,6 +161,9 @@ async function settingsAndConfig() {
   await sleep(1000);
   await change(appUri, ++version, BAD);
   await sleep(1000);
+  const pulledBroken = await conn.sendRequest(P.DocumentDiagnosticRequest.type, { textDocument: { uri: appUri } });
+  check(pulledBroken.kind === 'full' && pulledBroken.items.length === 0,
+    'while the configuration is broken a pull is answered, with no findings (none at old places)', pulledBroken);
   const errs = shown.slice(n0).filter((m) => m.type === 1);
   check(errs.length === 1 && /\.omen\.yml:2:1: .*rulez/.test(errs[0].message),
     'a broken .omen.yml is shown once as an error with its line and column', shown.slice(n0));
