@@ -28,5 +28,6 @@ extern const omen_analyzer omen_c_resource_leak;   /* resource-leak: descriptors
 extern const omen_analyzer omen_c_timeouts;        /* missing-timeout: curl, TCP sockets, db/cache clients, gRPC */
 extern const omen_analyzer omen_c_locks;           /* base: lock operations, lock sets, lock summaries */
 extern const omen_analyzer omen_c_deadlock;        /* deadlock: leaked locks on return, double locks, order inversions */
+extern const omen_analyzer omen_c_map_race;        /* map-race: shared containers and structs changed without their mutex */
 
 #endif
