@@ -26,6 +26,7 @@ extern const omen_analyzer omen_c_threads;         /* base: thread start sites, 
 extern const omen_analyzer omen_c_thread_lifetime; /* thread-leak: std::thread destroyed joinable, heap threads, routines that never exit */
 extern const omen_analyzer omen_c_resource_leak;   /* resource-leak: descriptors, FILE*, DIR*, CURL, attrs */
 extern const omen_analyzer omen_c_timeouts;        /* missing-timeout: curl, TCP sockets, db/cache clients, gRPC */
+extern const omen_analyzer omen_c_unbounded_stream; /* unbounded-stream: peer-fed buffers and wire lengths */
 extern const omen_analyzer omen_c_locks;           /* base: lock operations, lock sets, lock summaries */
 extern const omen_analyzer omen_c_deadlock;        /* deadlock: leaked locks on return, double locks, order inversions */
 extern const omen_analyzer omen_c_map_race;        /* map-race: shared containers and structs changed without their mutex */

@@ -24,6 +24,7 @@ const omen_analyzer *const omen_registry[] = {
     &omen_c_thread_lifetime,
     &omen_c_resource_leak,
     &omen_c_timeouts,
+    &omen_c_unbounded_stream,
     &omen_c_locks,
     &omen_c_deadlock,
     &omen_c_map_race,
