@@ -2,7 +2,9 @@
 # lsp.test.sh - `omen lsp` against a Node client built on vscode-jsonrpc and
 # vscode-languageserver-protocol (tests/lsp/client.js: lifecycle, push and pull diagnostics on a Go
 # file, incremental and full edits, UTF-16 positions, didClose, errors;
-# code actions (quick fixes, ignore comments, source.fixAll.omen, applied and re-analyzed), and raw bytes
+# code actions (quick fixes, ignore comments, source.fixAll.omen, applied and re-analyzed); scheduling
+# (tests/lsp/sched.js: debounce, cancellation, settings, configuration files); a seeded stress run
+# (tests/lsp/stress.js); and raw bytes
 # (tests/lsp/raw.js: malformed framing and JSON, huge messages, invalid UTF-8, end of input), and
 # Neovim and Emacs eglot with the snippets of docs/editors.md (a Go and a C file; required in CI). The npm packages are installed,
 # pinned, into BUILD_DIR/_npm_lsp.
@@ -51,7 +53,7 @@ printf 'package db\n\nimport (\n\t"database/sql"\n\t"net/http"\n)\n\nvar client 
 printf '#include <pthread.h>\n\nstatic void *work(void *arg) { return arg; }\n\nint main(void) {\n  pthread_t t;\n  pthread_create(&t, NULL, work, NULL);\n  return 0;\n}\n' >"$W/t.c"
 
 fail=0
-for js in client.js sched.js raw.js; do
+for js in client.js sched.js stress.js raw.js; do
   echo "--- $js"
   NODE_PATH=$NPM_DIR/node_modules ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} \
     node "$SRC/tests/lsp/$js" "$OMEN" "$W" || fail=1
