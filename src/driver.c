@@ -1440,10 +1440,11 @@ omen_status omen_check(const omen_options *opt, omen_reader *reader, omen_result
       }
     }
     struct stat st;
-    if (stat(disp, &st) != 0 && omen_reader_has_overlay(reader, disp) && omen_lang_of_path(disp)) {
+    bool on_disk = stat(disp, &st) == 0;
+    if (!on_disk && omen_reader_has_overlay(reader, disp) && omen_lang_of_path(disp)) {
       memset(&st, 0, sizeof st); /* an editor buffer never saved: a file that exists only in memory */
       st.st_mode = S_IFREG;
-    } else if (stat(disp, &st) != 0) {
+    } else if (!on_disk) {
       snprintf(err, errlen, "%s: no such file or directory", disp);
       free(disp);
       s = OMEN_EUSAGE;

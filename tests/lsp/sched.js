@@ -37,6 +37,10 @@ const C = '#include <pthread.h>\n\nstatic void *work(void *arg) { return arg; }\
 for (const p of ['cproj/src', 'cproj/build', 'cbare/src']) fs.mkdirSync(path.join(dir, p), { recursive: true });
 fs.writeFileSync(path.join(dir, 'cproj/src/t.c'), C);
 fs.writeFileSync(path.join(dir, 'cbare/src/t.c'), C);
+fs.mkdirSync(path.join(dir, 'cdb2'), { recursive: true });
+fs.writeFileSync(path.join(dir, 'cdb2/compile_commands.json'), JSON.stringify([{
+  directory: path.join(dir, 'cbare/src'), file: 't.c', arguments: ['cc', '-DOMEN_LSP_THREADS', '-c', 't.c'],
+}]));
 fs.writeFileSync(path.join(dir, 'cproj/build/compile_commands.json'), JSON.stringify([{
   directory: path.join(dir, 'cproj/build'), file: '../src/t.c', arguments: ['cc', '-DOMEN_LSP_THREADS', '-c', '../src/t.c'],
 }]));
@@ -172,6 +176,18 @@ async function settingsAndConfig() {
   await conn.sendNotification(P.DidChangeWatchedFilesNotification.type, { changes: [{ uri: cfgUri, type: 2 }] });
   p = await pub;
   check(finding(p) && finding(p).severity === 1, 'repaired (a watched-file change), the findings come back', p.diagnostics);
+  // .omen.yml opened and saved from the editor: everything open is analyzed again with it
+  await conn.sendNotification(P.DidOpenTextDocumentNotification.type, { textDocument: { uri: cfgUri, languageId: 'yaml', version: 1, text: CFG } });
+  fs.writeFileSync(path.join(sd, '.omen.yml'), 'version: 1\nrules:\n  missing-timeout/http-no-timeout: note\n');
+  pub = server.waitPublish(appUri, version);
+  await conn.sendNotification(P.DidSaveTextDocumentNotification.type, { textDocument: { uri: cfgUri } });
+  p = await pub;
+  check(finding(p) && finding(p).severity === 3, 'a .omen.yml saved from the editor applies at once (the rule now a note)', p.diagnostics);
+  fs.writeFileSync(path.join(sd, '.omen.yml'), CFG);
+  pub = server.waitPublish(appUri, version);
+  await conn.sendNotification(P.DidSaveTextDocumentNotification.type, { textDocument: { uri: cfgUri } });
+  await pub;
+  await conn.sendNotification(P.DidCloseTextDocumentNotification.type, { textDocument: { uri: cfgUri } });
 
   // a Go buffer that was never saved, in the package of app.go
   const freshUri = uriOf(path.join(sd, 'fresh.go'));
@@ -226,6 +242,12 @@ async function main() {
   }
   check(results['cproj/src/t.c'] === 1 && results['cbare/src/t.c'] === 0,
     'a C file takes its flags from compile_commands.json in ../build, outside the workspace folder', results);
+  // the compileCommandsDir setting names a database elsewhere (relative to the workspace folder)
+  const bareUri = uriOf(path.join(dir, 'cbare/src/t.c'));
+  const w = c.waitPublish(bareUri, 1, 40);
+  await c.conn.sendNotification(P.DidChangeConfigurationNotification.type, { settings: { omen: { compileCommandsDir: '../../cdb2' } } });
+  const bare = (await w).diagnostics.filter((d) => d.code === TNJ).length;
+  check(bare === 1, 'compileCommandsDir (relative to the workspace folder) gives a file its database', bare);
   await c.conn.sendRequest(P.ShutdownRequest.type);
   await c.conn.sendNotification(P.ExitNotification.type);
   await c.exited;
