@@ -45,6 +45,7 @@ typedef struct job {
   omen_status status;
   size_t ngenerated;
   size_t nheaders; /* C: project headers analyzed with this TU */
+  bool alone;      /* C: a header named on the command line that no TU included, parsed alone */
   char err[512];
 } job;
 
@@ -1283,7 +1284,8 @@ static omen_status run_c(run *r, worker *w, job *j) {
         }
         clang_disposeString(sp);
         clang_disposeDiagnostic(d);
-        omen_unit_report(&u, &omen_rule_compile_error, f, at, at, m);
+        if (!j->alone) /* a header alone need not compile: it relies on what its includers include first */
+          omen_unit_report(&u, &omen_rule_compile_error, f, at, at, m);
         if (r->opt->log)
           fprintf(r->opt->log, "omen: %s: %s\n", path, m);
         break;
@@ -1798,8 +1800,10 @@ omen_status omen_check(const omen_options *opt, omen_reader *reader, omen_result
       size_t size = stat(r.named_h[i], &st) == 0 ? (size_t)st.st_size : 0;
       if (c < 0)
         s = OMEN_ENOMEM;
-      else if (c > 0 && (s = add_c_job(&r, r.named_h[i], omen_lang_of_header(r.named_h[i]), size)) == OMEN_OK)
+      else if (c > 0 && (s = add_c_job(&r, r.named_h[i], omen_lang_of_header(r.named_h[i]), size)) == OMEN_OK) {
+        r.js.v[r.js.n - 1].alone = true;
         s = default_args(&r.js.v[r.js.n - 1]);
+      }
     }
     if (s == OMEN_OK && r.js.n > first)
       s = run_pool(&r, first);

@@ -74,6 +74,10 @@ printf '#include <mutex>\nstruct guarded { std::mutex mu; int n; };\ninline int 
 expect_rc 1 "a .hpp named alone" "$OMEN" check include/g.hpp
 count "$T/out" "^include/g.hpp:6:5: .*$RULE" 1 "a .hpp named alone is analyzed as C++"
 rm include/g.hpp
+printf '/* needs pool.h included first */\nstatic inline int pool_size(struct pool *p) { return (int)p->n; }\n' >include/size.h
+expect_rc 0 "a header that does not compile alone, named alone" "$OMEN" check include/size.h
+hasnt "$T/out" "compile error" "a header named alone need not compile alone"
+rm include/size.h
 
 # omen fix: the header's fix applied once; every TU still compiles; the finding is gone
 "$OMEN" check --fix . >"$T/out" 2>"$T/err"
