@@ -80,7 +80,10 @@ hasnt "$T/out" "compile error" "a header named alone need not compile alone"
 rm include/size.h
 
 # omen fix: the header's fix applied once; every TU still compiles; the finding is gone
-"$OMEN" check --fix . >"$T/out" 2>"$T/err"
+"$OMEN" fix --diff . >"$T/out" 2>"$T/err"
+count "$T/out" '^+++ .*include/pool.h' 1 "omen fix --diff: one patch of the header"
+count "$T/out" '^+    pthread_mutex_unlock(&p->lock);' 1 "omen fix --diff: the unlock added once"
+"$OMEN" fix . >"$T/out" 2>"$T/err"
 count include/pool.h 'pthread_mutex_unlock(&p->lock);' 3 "the fix added one unlock to the header"
 for f in src/accept.c src/read.c src/write.c; do
   if cc -fsyntax-only "$f"; then ok; else bad "$f does not compile after the fix"; fi
