@@ -693,7 +693,8 @@ static bool project_header(const run *r, const omen_config *cfg, const char *abs
 }
 
 typedef struct inclusions {
-  CXFile v[MAX_HEADERS_PER_TU];
+  CXTranslationUnit tu;
+  CXFile v[MAX_HEADERS_PER_TU]; /* the files the TU includes that are not system headers */
   size_t n;
 } inclusions;
 
@@ -701,7 +702,9 @@ static void on_inclusion(CXFile file, CXSourceLocation *stack, unsigned depth, C
   inclusions *in = data;
   if (depth == 0 || !file || in->n == MAX_HEADERS_PER_TU)
     return; /* the main file */
-  for (size_t i = 0; i < in->n; i++)
+  if (clang_Location_isInSystemHeader(clang_getLocationForOffset(in->tu, file, 0)))
+    return;
+  for (size_t i = 0; i < in->n; i++) /* a header without include guards comes once per #include */
     if (clang_File_isEqual(in->v[i], file))
       return;
   (void)stack;
@@ -1165,12 +1168,11 @@ static omen_status run_headers(run *r, worker *w, job *j, CXTranslationUnit tu) 
   if (!in)
     return OMEN_ENOMEM;
   in->n = 0;
+  in->tu = tu;
   clang_getInclusions(tu, on_inclusion, in);
   omen_status s = OMEN_OK;
   for (size_t i = 0; i < in->n && s == OMEN_OK; i++) {
     CXFile file = in->v[i];
-    if (clang_Location_isInSystemHeader(clang_getLocationForOffset(tu, file, 0)))
-      continue;
     CXString name = clang_getFileName(file);
     const char *ns = clang_getCString(name);
     char *abs = ns && *ns ? omen_abspath(ns) : NULL, *disp = NULL;
