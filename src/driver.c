@@ -1354,6 +1354,50 @@ static void *work(void *arg) {
   return NULL;
 }
 
+/* A header named on the command line that no TU of the run included, as a TU of its own: with the
+ * flags (and the language, when its name allows) of the database entry nearest to it (the longest
+ * common directory; the first of those), else with the defaults. */
+static omen_status add_alone(run *r, const compdb *db, const char *path) {
+  unsigned lang = omen_lang_of_header(path);
+  char *abs = omen_abspath(path);
+  if (!abs)
+    return OMEN_ENOMEM;
+  const cmd *best = NULL;
+  size_t bestn = 0;
+  for (size_t i = 0; i < db->n; i++) {
+    unsigned el = omen_lang_of_path(db->v[i].abs);
+    if (!el || el == OMEN_LANG_GO || (lang == OMEN_LANG_CPP && el != OMEN_LANG_CPP))
+      continue;
+    size_t n = 0, dir = 0;
+    for (; abs[n] && abs[n] == db->v[i].abs[n]; n++)
+      if (abs[n] == '/')
+        dir = n + 1;
+    if (dir > bestn) {
+      best = &db->v[i];
+      bestn = dir;
+    }
+  }
+  free(abs);
+  if (best)
+    lang = omen_lang_of_path(best->abs);
+  struct stat st;
+  size_t before = r->js.n;
+  omen_status s = add_c_job(r, path, lang, stat(path, &st) == 0 ? (size_t)st.st_size : 0);
+  if (s != OMEN_OK || r->js.n == before)
+    return s;
+  job *j = &r->js.v[r->js.n - 1];
+  j->alone = true;
+  if (!best)
+    return default_args(j);
+  for (size_t k = 0; k < best->nargs; k++)
+    if (!push_str(&j->args, &j->nargs, best->args[k]))
+      return OMEN_ENOMEM;
+  /* last, so it wins: a .h is a C or C++ header as its neighbour is a C or C++ file */
+  return push_str(&j->args, &j->nargs, "-x") && push_str(&j->args, &j->nargs, lang == OMEN_LANG_C ? "c" : "c++")
+             ? OMEN_OK
+             : OMEN_ENOMEM;
+}
+
 /* Runs jobs [from, n) of r in opt->jobs workers (the calling thread is one of them). */
 static omen_status run_pool(run *r, size_t from) {
   unsigned nj = r->opt->jobs;
@@ -1756,7 +1800,6 @@ omen_status omen_check(const omen_options *opt, omen_reader *reader, omen_result
       s = default_args(j);
     }
   }
-  compdb_free(&db);
   for (size_t i = 0; i < nroots; i++)
     free(roots[i]);
   free(roots);
@@ -1798,19 +1841,17 @@ omen_status omen_check(const omen_options *opt, omen_reader *reader, omen_result
       char *abs = omen_abspath(r.named_h[i]);
       int c = abs ? claim_path(&r, abs) : -1;
       free(abs);
-      struct stat st;
-      size_t size = stat(r.named_h[i], &st) == 0 ? (size_t)st.st_size : 0;
       if (c < 0)
         s = OMEN_ENOMEM;
-      else if (c > 0 && (s = add_c_job(&r, r.named_h[i], omen_lang_of_header(r.named_h[i]), size)) == OMEN_OK) {
-        r.js.v[r.js.n - 1].alone = true;
-        s = default_args(&r.js.v[r.js.n - 1]);
-      }
+      else if (c > 0)
+        s = add_alone(&r, &db, r.named_h[i]);
     }
     if (s == OMEN_OK && r.js.n > first)
       s = run_pool(&r, first);
     pthread_mutex_destroy(&r.mu);
   }
+
+  compdb_free(&db);
 
   /* aggregate */
   size_t total = 0, nsnap = 0;

@@ -54,6 +54,16 @@ sed 's/-isystem/-I/' build/compile_commands.json >"$T/cdb" && mkdir -p "$T/cdb2"
 "$OMEN" check -p "$T/cdb2" . >"$T/out" 2>/dev/null
 count "$T/out" "^sys/vendorpool.h:16:5: error: .*$RULE" 1 "the vendor header's bug when it is not a system header"
 
+# a header named alone takes the flags of the nearest database entry (here: -I../include)
+printf '#include "pool.h"\n\nstatic inline int pool_peek(struct pool *p) {\n  pthread_mutex_lock(&p->lock);\n  if (p->n == 0)\n    return -1;\n  int fd = p->fds[p->n - 1];\n  pthread_mutex_unlock(&p->lock);\n  return fd;\n}\n' >src/peek.h
+"$OMEN" check -p build src/peek.h >"$T/out" 2>/dev/null
+count "$T/out" "^src/peek.h:6:5: error: .*$RULE" 1 "a header named alone, with the database's flags"
+mv build build.off
+"$OMEN" check src/peek.h >"$T/out" 2>/dev/null
+count "$T/out" "$RULE" 0 "the control: without the database pool.h is not found"
+mv build.off build
+rm src/peek.h
+
 # which headers: beside the named files or under the named directories, not excluded
 "$OMEN" check src/accept.c >"$T/out" 2>/dev/null
 count "$T/out" "$RULE" 0 "a header outside the named file's directory is not the run's"
