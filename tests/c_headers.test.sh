@@ -101,4 +101,13 @@ done
 if c++ -fsyntax-only src/stats.cpp; then ok; else bad "src/stats.cpp does not compile after the fix"; fi
 "$OMEN" check . >"$T/out" 2>/dev/null
 count "$T/out" "$RULE" 0 "fixed: no finding in the header"
+
+# headers are read as files are: invalid UTF-8 keeps its positions, a binary header is a read error
+mkdir -p "$T/odd" && cd "$T/odd" || exit 2
+printf '#include <pthread.h>\n/* caf\351 \377\376 */\nstatic inline int f(pthread_mutex_t *m, int x) {\n  pthread_mutex_lock(m);\n  if (x)\n    return -1;\n  pthread_mutex_unlock(m);\n  return 0;\n}\n' >u.h
+printf 'static int y;\n\000\n' >b.h
+printf '#include "u.h"\n#include "b.h"\nint g(pthread_mutex_t *m) { return f(m, 1) + y; }\n' >m.c
+"$OMEN" check . >"$T/out" 2>/dev/null
+count "$T/out" "^u.h:6:5: error: .*$RULE" 1 "a header with invalid UTF-8: the finding at its line"
+count "$T/out" "^b.h:1:1: error: not analyzed: binary file" 1 "a binary header: one read error"
 finish
