@@ -310,9 +310,53 @@ static void test_annotated(void) {
   cunit_close(&c);
 }
 
+/* c-inspect's in_macro: calls (constructor calls too) whose text comes from a macro's body, not
+ * those written in the file or passed to a macro as an argument. */
+static const char *macro_src = "namespace ns { struct str { str(const char *); }; }\n"
+                               "int foo(int);\n"
+                               "#define CALL(x) foo(x)\n"
+                               "#define WRAP(x) x\n"
+                               "#define MKSTR(n) ns::str(n)\n"
+                               "void g(const char *name) {\n"
+                               "  foo(1);\n"
+                               "  CALL(2);\n"
+                               "  WRAP(foo(3));\n"
+                               "  ns::str s(name);\n"
+                               "  ns::str t = MKSTR(name);\n"
+                               "  WRAP(ns::str u(name));\n"
+                               "}\n";
+
+static void test_in_macro(void) {
+  cunit c;
+  bool ok = cunit_open(&c, "m.cpp", macro_src, OMEN_LANG_CPP);
+  CHECK(ok);
+  const omen_c_index *in = ok && c.u.results ? c.u.results[0] : NULL; /* c-inspect's index */
+  CHECK(in != NULL);
+  if (!in) {
+    cunit_close(&c);
+    return;
+  }
+  /* by line: 7 foo(1), 8 CALL(2), 9 WRAP(foo(3)), 10 s(name), 11 MKSTR(name), 12 WRAP(u(name)) */
+  bool want[14] = {[8] = true, [11] = true};
+  int seen = 0;
+  for (uint32_t i = 0; i < in->ncalls; i++) {
+    const omen_c_call *call = &in->calls[i];
+    uint32_t line = 1;
+    for (uint32_t k = 0; k < call->start && k < c.f->len; k++)
+      line += c.f->text[k] == '\n';
+    if (line < 7 || line > 12)
+      continue;
+    seen++;
+    CHECK(call->in_macro == want[line]);
+  }
+  CHECK(seen >= 6);
+  cunit_close(&c);
+}
+
 int main(void) {
   test_c();
   test_cpp();
   test_annotated();
+  test_in_macro();
   return check_done();
 }
