@@ -167,7 +167,8 @@ typedef struct ctx {
   /* summary being built */
   omen_c_summary_item acquires[SUM_MAX], releases[SUM_MAX], drops[SUM_MAX];
   uint32_t nacq, nrel, ndrop;
-  uint64_t entry; /* held on entry (REQUIRES) */
+  uint64_t entry;           /* held on entry (REQUIRES) */
+  struct ann_cache *acache; /* parsed annotations per declaration (lazily allocated) */
   uint64_t exit_held;
   bool any_exit;
 } ctx;
@@ -561,6 +562,16 @@ typedef struct ann {
   char args[ANN_ARGS][KEY_MAX / 2];
 } ann;
 
+#define ANN_CACHED 4 /* annotations remembered per declaration */
+#define ANN_CACHE 64 /* declarations remembered (direct-mapped by cursor hash) */
+
+typedef struct ann_cache {
+  bool used;
+  CXCursor fn;
+  int n;
+  ann a[ANN_CACHED];
+} ann_cache;
+
 static ann_kind ann_classify(const char *tok, bool *shared) {
   char up[96];
   size_t n = strlen(tok);
@@ -699,15 +710,34 @@ static enum CXChildVisitResult ann_child(CXCursor cur, CXCursor parent, CXClient
   return CXChildVisit_Continue;
 }
 
-/* The thread-safety annotations of function fn (arguments counted when the first one is non-empty). */
+/* The thread-safety annotations of function fn (arguments counted when the first one is non-empty),
+ * remembered per declaration: a lock API's functions are called many times. cap <= ANN_CACHED. */
 static int parse_anns(ctx *c, CXCursor fn, ann *out, int cap) {
   if (!clang_Cursor_hasAttrs(fn))
     return 0;
+  ann_cache *slot = NULL;
+  if (c->arena && cap <= ANN_CACHED) {
+    if (!c->acache)
+      c->acache = omen_arena_alloc(c->arena, ANN_CACHE * sizeof *c->acache);
+    if (c->acache) {
+      slot = &c->acache[clang_hashCursor(fn) % ANN_CACHE];
+      if (slot->used && clang_equalCursors(slot->fn, fn)) {
+        memcpy(out, slot->a, (size_t)slot->n * sizeof *out);
+        return slot->n;
+      }
+    }
+  }
   ann_walk w = {c, out, 0, cap};
   clang_visitChildren(fn, ann_child, &w);
   for (int i = 0; i < w.n; i++)
-    if (out[i].args[out[i].nargs][0])
+    if (out[i].nargs < ANN_ARGS && out[i].args[out[i].nargs][0])
       out[i].nargs++;
+  if (slot) {
+    slot->used = true;
+    slot->fn = fn;
+    slot->n = w.n;
+    memcpy(slot->a, out, (size_t)w.n * sizeof *out);
+  }
   return w.n;
 }
 
