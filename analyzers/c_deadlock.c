@@ -54,8 +54,11 @@ static const omen_rule rule_double = {
     .confidence = OMEN_CONF_HIGH,
     .summary = "A non-recursive mutex is locked again while already held",
     .what = "Flags locking a mutex that is held on every path to that point, either directly or by calling "
-            "a function of the same file that locks it (the call chain is shown). Recursive mutexes "
-            "(std::recursive_mutex, and pthread mutexes in files that mention PTHREAD_MUTEX_RECURSIVE) and "
+            "a function of the same file that locks it (the call chain is shown); a project's own lock "
+            "functions count when Clang thread-safety annotations say what they lock (openvswitch's "
+            "ovs_mutex_lock). Recursive mutexes (std::recursive_mutex; a pthread, C11 or annotated mutex "
+            "the file initializes as recursive, e.g. with PTHREAD_MUTEX_RECURSIVE or "
+            "ovs_mutex_init_recursive, or never initializes while it speaks of recursive mutexes) and "
             "try-locks are not flagged, nor shared (reader) locks taken twice, nor a lock whose result is "
             "stored and checked (`rc = pthread_mutex_lock(...)`: error-checking mutexes report EDEADLK).",
     .why = "A default pthread mutex, std::mutex or mtx_t locked twice by the same thread deadlocks that "
