@@ -452,7 +452,8 @@ static bool attr_recursive(ctx *c, uint32_t ci) {
 /* The mutexes the unit initializes, and which of them are recursive: pthread_mutex_init with a
  * recursive attribute, mtx_init(&m, mtx_recursive), an init function whose name, arguments or (defined
  * here) body say recursive (openvswitch's ovs_mutex_init_recursive), a static initializer
- * (PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP). */
+ * (PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP). A project init function defined elsewhere whose name does
+ * not say recursive leaves the mutex unknown, unless its NAME_recursive sibling is called here. */
 static void find_inits(ctx *c) {
   c->inits = omen_arena_alloc(c->arena, MAX_INITS * sizeof *c->inits);
   if (!c->inits)
@@ -474,9 +475,18 @@ static void find_inits(ctx *c) {
       rec = attr_recursive(c, ci);
     uint32_t ds, de;
     CXCursor def = clang_getCursorDefinition(call->callee);
-    if (!rec && !clang_Cursor_isNull(def) && omen_c_range(c->p, def, &ds, &de))
+    bool here = !clang_Cursor_isNull(def) && omen_c_range(c->p, def, &ds, &de);
+    if (!rec && here)
       rec = text_mentions(c, ds, de, "recursive");
-    note_init(c, &k, call->func, rec);
+    /* a plain init only when known: the C APIs, a body read here, or a sibling NAME_recursive
+     * the unit calls (ovs_mutex_init beside ovs_mutex_init_recursive); others are unknown */
+    char sib[128];
+    bool plain = strcmp(call->name, "pthread_mutex_init") == 0 || strcmp(call->name, "mtx_init") == 0 ||
+                 here ||
+                 ((size_t)snprintf(sib, sizeof sib, "%s_recursive", call->name) < sizeof sib &&
+                  omen_c_call_first(c->in, sib) != OMEN_C_NONE);
+    if (rec || plain)
+      note_init(c, &k, call->func, rec);
   }
   /* NAME = ..._MUTEX_INITIALIZER... at file scope or in a function */
   const omen_file *f = c->file;

@@ -23,8 +23,10 @@
  * - Recursive mutexes, per mutex: std::recursive_(timed_)mutex, or initialized in the unit as such
  *   (pthread_mutex_init with an attribute set to PTHREAD_MUTEX_RECURSIVE, mtx_init(.., mtx_recursive),
  *   PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP, an init function whose name or body says recursive:
- *   ovs_mutex_init_recursive); a mutex the unit never initializes is taken as recursive when the
- *   unit speaks of recursive mutexes at all (unsure: no double-lock finding).
+ *   ovs_mutex_init_recursive); a mutex the unit never initializes, or initializes with a project
+ *   function defined elsewhere (unless its NAME_recursive sibling is called too: ovs_mutex_init), is
+ *   taken as recursive when the unit speaks of recursive mutexes at all (unsure: no double-lock
+ *   finding).
  *
  * The walk: each function with lock activity (ops, or calls to such TU functions) is walked over
  * its structured control flow: if/else (a branch where a tested lock or try-lock call failed does
