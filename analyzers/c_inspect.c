@@ -580,24 +580,21 @@ static bool is_std_thread_ctor(CXCursor ctor) {
   return omen_c_in_std(cls);
 }
 
-/* Does the call come from a macro body? libclang 14 cannot say (its spelling location is the file
- * location), but then the callee's name is not written where clang locates it: the macro's is. */
-static bool call_in_macro(const walker *w, CXCursor call, const char *name) {
-  if (!is_ident(name[0]) || strncmp(name, "operator", 8) == 0)
+/* Does the call come from a macro body? libclang 14's spelling location is the file location (the
+ * expansion's for a macro body, where the text is for a macro argument), so: the call starts at a
+ * macro location (its raw location is not the plain file location at the same offset) whose file
+ * location is the expansion's (not a macro argument's text). Works for constructor calls too. */
+static bool call_in_macro(const walker *w, CXCursor call) {
+  CXSourceLocation at = clang_getRangeStart(clang_getCursorExtent(call));
+  CXFile file, sfile;
+  unsigned line, col, off, soff;
+  clang_getExpansionLocation(at, &file, &line, &col, &off);
+  if (!file)
     return false;
-  kids k = children(call, true);
-  if (k.total == 0)
-    return false;
-  CXCursor callee = omen_c_strip(k.c[0]);
-  enum CXCursorKind ck = clang_getCursorKind(callee);
-  if (ck != CXCursor_DeclRefExpr && ck != CXCursor_MemberRefExpr)
-    return false;
-  uint32_t off;
-  size_t n = strlen(name);
-  if (!omen_pass_c_in_main(w->p, clang_getCursorLocation(callee), &off))
-    return true;
-  return off + n > w->file->len || memcmp(w->file->text + off, name, n) != 0 ||
-         (off + n < w->file->len && is_ident(w->file->text[off + n]));
+  if (clang_equalLocations(at, clang_getLocationForOffset(omen_pass_c_tu(w->p), file, off)))
+    return false; /* written here */
+  clang_getSpellingLocation(at, &sfile, &line, &col, &soff);
+  return sfile && clang_File_isEqual(sfile, file) && soff == off;
 }
 
 static uint32_t skip_wrappers(const walker *w, uint32_t i, uint32_t top) {
@@ -679,7 +676,7 @@ static void record_call(walker *w, frame *f) {
   call->direct = !clang_Cursor_isNull(ref) && is_function(rk);
   call->name =
       take(w, clang_Cursor_isNull(ref) ? clang_getCursorSpelling(f->c) : clang_getCursorSpelling(ref));
-  call->in_macro = call_in_macro(w, f->c, call->name);
+  call->in_macro = call_in_macro(w, f->c);
   int na = clang_Cursor_getNumArguments(f->c);
   if (na > 0) {
     call->args = omen_arena_alloc(w->arena, (size_t)na * sizeof *call->args);

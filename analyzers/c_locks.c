@@ -135,7 +135,13 @@ typedef struct ctx {
   const omen_c_index *in;
   omen_c_lockinfo *lk;
   const omen_file *file;
-  bool pthread_recursive;
+  bool tu_recursive; /* the unit mentions recursive mutexes: a mutex it never initializes may be one */
+  struct {
+    char key[KEY_MAX]; /* ckey, or disp for a mutex without one */
+    uint32_t func;     /* OMEN_C_NONE for ckeys */
+    bool recursive;
+  } * inits;
+  uint32_t ninits;
   vec mutexes, ops, guards, exits, jumps, snaps;
   uint32_t *op_of_call; /* per call */
   call_state *cs;       /* per call */
@@ -159,8 +165,10 @@ typedef struct ctx {
   uint32_t scope_guards[MAX_SCOPE_GUARDS];
   uint32_t nscope_guards;
   /* summary being built */
-  omen_c_summary_item acquires[SUM_MAX], releases[SUM_MAX];
-  uint32_t nacq, nrel;
+  omen_c_summary_item acquires[SUM_MAX], releases[SUM_MAX], drops[SUM_MAX];
+  uint32_t nacq, nrel, ndrop;
+  uint64_t entry;           /* held on entry (REQUIRES) */
+  struct ann_cache *acache; /* parsed annotations per declaration (lazily allocated) */
   uint64_t exit_held;
   bool any_exit;
 } ctx;
@@ -375,9 +383,185 @@ static uint32_t intern_mutex(ctx *c, uint32_t func, const mkey *k, omen_c_mutex_
 
 static bool translate(ctx *c, uint32_t ci, const char *skey, mkey *out);
 
+/* ---- recursive mutexes ---- */
+
+static bool type_mentions(CXType t, const char *word);
+
+#define MAX_INITS 128
+
+/* Does text[0..n) contain word, in any case? */
+static bool mentions_ci(const char *text, size_t n, const char *word) {
+  size_t wl = strlen(word);
+  for (size_t i = 0; i + wl <= n; i++) {
+    size_t k = 0;
+    while (k < wl && (text[i + k] | 0x20) == (word[k] | 0x20))
+      k++;
+    if (k == wl)
+      return true;
+  }
+  return false;
+}
+
+static bool text_mentions(ctx *c, uint32_t start, uint32_t end, const char *word) {
+  const omen_file *f = c->file;
+  if (!f || !f->text || start >= end || end > f->len)
+    return false;
+  return mentions_ci(f->text + start, end - start, word);
+}
+
+static void note_init(ctx *c, const mkey *k, uint32_t func, bool recursive) {
+  if (!k->ok || c->ninits >= MAX_INITS)
+    return;
+  bool byc = k->ckey[0] != '\0';
+  const char *key = byc ? k->ckey : k->disp;
+  for (uint32_t i = 0; i < c->ninits; i++)
+    if (strcmp(c->inits[i].key, key) == 0 && c->inits[i].func == (byc ? OMEN_C_NONE : func)) {
+      c->inits[i].recursive |= recursive;
+      return;
+    }
+  snprintf(c->inits[c->ninits].key, KEY_MAX, "%s", key);
+  c->inits[c->ninits].func = byc ? OMEN_C_NONE : func;
+  c->inits[c->ninits].recursive = recursive;
+  c->ninits++;
+}
+
+/* Is pthread_mutex_init's attribute argument (call ci, argument 1) a recursive one: set with
+ * PTHREAD_MUTEX_RECURSIVE by a pthread_mutexattr_settype of the unit? Unknown attributes are
+ * recursive when the unit speaks of recursion. */
+static bool attr_recursive(ctx *c, uint32_t ci) {
+  const omen_c_call *call = &c->in->calls[ci];
+  if (call->nargs < 2 || omen_c_is_null(omen_c_strip(call->args[1])))
+    return false;
+  mkey ak;
+  key_of_pointee(c, call->args[1], call->func, &ak);
+  if (!ak.ok)
+    return c->tu_recursive;
+  for (uint32_t i = omen_c_call_first(c->in, "pthread_mutexattr_settype"); i != OMEN_C_NONE;
+       i = omen_c_call_next(c->in, i)) {
+    const omen_c_call *st = &c->in->calls[i];
+    if (st->nargs < 2 || !text_mentions(c, st->arg_start[1], st->arg_end[1], "recursive"))
+      continue;
+    mkey sk;
+    key_of_pointee(c, st->args[0], st->func, &sk);
+    if (!sk.ok || strcmp(sk.disp, ak.disp) == 0)
+      return true;
+  }
+  return false;
+}
+
+/* The mutexes the unit initializes, and which of them are recursive: pthread_mutex_init with a
+ * recursive attribute, mtx_init(&m, mtx_recursive), an init function whose name, arguments or (defined
+ * here) body say recursive (openvswitch's ovs_mutex_init_recursive), a static initializer
+ * (PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP). A project init function defined elsewhere whose name does
+ * not say recursive leaves the mutex unknown, unless its NAME_recursive sibling is called here. */
+static void find_inits(ctx *c) {
+  c->inits = omen_arena_alloc(c->arena, MAX_INITS * sizeof *c->inits);
+  if (!c->inits)
+    return;
+  for (uint32_t ci = 0; ci < c->in->ncalls; ci++) {
+    const omen_c_call *call = &c->in->calls[ci];
+    if (!call->direct || call->nargs < 1 || call->func == OMEN_C_NONE ||
+        !mentions_ci(call->name, strlen(call->name), "init") || strstr(call->name, "attr") ||
+        clang_getCursorKind(call->callee) != CXCursor_FunctionDecl)
+      continue;
+    mkey k;
+    key_of_pointee(c, call->args[0], call->func, &k);
+    if (!k.ok)
+      continue;
+    bool rec = mentions_ci(call->name, strlen(call->name), "recursive");
+    for (uint32_t a = 1; a < call->nargs && !rec; a++)
+      rec = text_mentions(c, call->arg_start[a], call->arg_end[a], "recursive");
+    if (!rec && strcmp(call->name, "pthread_mutex_init") == 0)
+      rec = attr_recursive(c, ci);
+    uint32_t ds, de;
+    CXCursor def = clang_getCursorDefinition(call->callee);
+    bool here = !clang_Cursor_isNull(def) && omen_c_range(c->p, def, &ds, &de);
+    if (!rec && here)
+      rec = text_mentions(c, ds, de, "recursive");
+    /* a plain init only when known: the C APIs, a body read here, or a sibling NAME_recursive
+     * the unit calls (ovs_mutex_init beside ovs_mutex_init_recursive); others are unknown */
+    char sib[128];
+    bool plain = strcmp(call->name, "pthread_mutex_init") == 0 || strcmp(call->name, "mtx_init") == 0 ||
+                 here ||
+                 ((size_t)snprintf(sib, sizeof sib, "%s_recursive", call->name) < sizeof sib &&
+                  omen_c_call_first(c->in, sib) != OMEN_C_NONE);
+    if (rec || plain)
+      note_init(c, &k, call->func, rec);
+  }
+  /* NAME = ..._MUTEX_INITIALIZER... at file scope or in a function */
+  const omen_file *f = c->file;
+  if (!f || !f->text)
+    return;
+  const char *t = f->text, *end = t + f->len;
+  for (const char *p = t; p < end && (p = memmem(p, (size_t)(end - p), "MUTEX_INITIALIZER", 17)) != NULL;
+       p += 17) {
+    const char *q = p;
+    while (q > t && (q[-1] == '_' || (q[-1] >= 'A' && q[-1] <= 'Z') || (q[-1] >= '0' && q[-1] <= '9')))
+      q--;
+    bool rec = mentions_ci(q, (size_t)(p + 17 - q), "recursive");
+    const char *e = q;
+    while (e > t && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n'))
+      e--;
+    if (e == t || e[-1] != '=')
+      continue;
+    e--;
+    while (e > t && (e[-1] == ' ' || e[-1] == '\t'))
+      e--;
+    const char *n = e;
+    while (n > t && (n[-1] == '_' || (n[-1] >= 'a' && n[-1] <= 'z') || (n[-1] >= 'A' && n[-1] <= 'Z') ||
+                     (n[-1] >= '0' && n[-1] <= '9')))
+      n--;
+    if (n == e || (size_t)(e - n) >= KEY_MAX)
+      continue;
+    mkey k;
+    memset(&k, 0, sizeof k);
+    k.ok = true;
+    memcpy(k.ckey, n, (size_t)(e - n));
+    k.ckey[e - n] = '\0';
+    note_init(c, &k, OMEN_C_NONE, rec);
+  }
+}
+
+/* May the mutex with key k (of function func) be recursive? Recursive when the unit initializes it
+ * so; when it does not initialize it at all and speaks of recursion, unsure: treated as recursive
+ * (no double-lock finding). */
+static bool mutex_recursive(ctx *c, const mkey *k, uint32_t func) {
+  if (k->type.kind != CXType_Invalid && type_mentions(k->type, "recursive_"))
+    return true;
+  for (uint32_t i = 0; i < c->ninits; i++) {
+    bool byc = c->inits[i].func == OMEN_C_NONE;
+    if (byc ? strcmp(c->inits[i].key, k->ckey[0] ? k->ckey : k->disp) == 0
+            : c->inits[i].func == func && strcmp(c->inits[i].key, k->disp) == 0)
+      return c->inits[i].recursive;
+  }
+  return c->tu_recursive;
+}
+
 /* ---- Clang thread-safety annotations ---- */
 
-typedef enum ann_kind { ANN_NONE = 0, ANN_REQUIRES, ANN_ACQUIRE, ANN_RELEASE, ANN_GUARDED } ann_kind;
+/* Does a function's name speak of locking ("lock", "mutex", "acquire", "release", any case)? */
+static bool lockish_name(const char *name) {
+  static const char *const words[] = {"lock", "mutex", "acquire", "release", NULL};
+  char low[128];
+  size_t n = strlen(name);
+  if (n >= sizeof low)
+    return false;
+  for (size_t i = 0; i <= n; i++)
+    low[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] - 'A' + 'a' : name[i]);
+  for (size_t i = 0; words[i]; i++)
+    if (strstr(low, words[i]))
+      return true;
+  return false;
+}
+
+typedef enum ann_kind {
+  ANN_NONE = 0,
+  ANN_REQUIRES,
+  ANN_ACQUIRE,
+  ANN_RELEASE,
+  ANN_GUARDED,
+  ANN_NO_ANALYSIS
+} ann_kind;
 
 #define ANN_ARGS 4
 
@@ -388,6 +572,16 @@ typedef struct ann {
   char args[ANN_ARGS][KEY_MAX / 2];
 } ann;
 
+#define ANN_CACHED 4 /* annotations remembered per declaration */
+#define ANN_CACHE 64 /* declarations remembered (direct-mapped by cursor hash) */
+
+typedef struct ann_cache {
+  bool used;
+  CXCursor fn;
+  int n;
+  ann a[ANN_CACHED];
+} ann_cache;
+
 static ann_kind ann_classify(const char *tok, bool *shared) {
   char up[96];
   size_t n = strlen(tok);
@@ -395,17 +589,20 @@ static ann_kind ann_classify(const char *tok, bool *shared) {
     return ANN_NONE;
   for (size_t i = 0; i <= n; i++)
     up[i] = (char)(tok[i] >= 'a' && tok[i] <= 'z' ? tok[i] - 'a' + 'A' : tok[i]);
-  *shared = strstr(up, "SHARED") != NULL;
+  *shared = strstr(up, "SHARED") != NULL || strstr(up, "RDLOCK") != NULL;
+  if (strstr(up, "NO_THREAD_SAFETY_ANALYSIS"))
+    return ANN_NO_ANALYSIS;
   if (strstr(up, "TRY") || strstr(up, "ACQUIRED") || strstr(up, "ASSERT") || strstr(up, "EXCLUDE") ||
       strstr(up, "RETURN"))
     return ANN_NONE;
-  if (strstr(up, "REQUIRES") || strstr(up, "LOCKS_REQUIRED"))
+  /* openvswitch's short forms: OVS_REQ_RDLOCK, OVS_ACQ_WRLOCK */
+  if (strstr(up, "REQUIRES") || strstr(up, "LOCKS_REQUIRED") || strstr(up, "REQ_"))
     return ANN_REQUIRES;
   if (strstr(up, "GUARDED_BY"))
     return ANN_GUARDED;
   if (strstr(up, "RELEASE") || strstr(up, "UNLOCK_FUNCTION"))
     return ANN_RELEASE;
-  if (strstr(up, "ACQUIRE") || strstr(up, "LOCK_FUNCTION"))
+  if (strstr(up, "ACQUIRE") || strstr(up, "LOCK_FUNCTION") || strstr(up, "ACQ_"))
     return ANN_ACQUIRE;
   return ANN_NONE;
 }
@@ -416,49 +613,89 @@ typedef struct ann_walk {
   int n, cap;
 } ann_walk;
 
+/* Tokens of file text from location loc on (at most len bytes); 0 tokens when unreadable. */
+static unsigned tokens_at(CXTranslationUnit tu, CXFile file, unsigned off, unsigned len, CXToken **toks) {
+  size_t size = 0;
+  *toks = NULL;
+  if (!file || !clang_getFileContents(tu, file, &size) || off >= size)
+    return 0;
+  unsigned end = off + len < size ? off + len : (unsigned)size;
+  CXSourceRange r =
+      clang_getRange(clang_getLocationForOffset(tu, file, off), clang_getLocationForOffset(tu, file, end));
+  unsigned nt = 0;
+  clang_tokenize(tu, r, toks, &nt);
+  return nt;
+}
+
+/* Index of the first token after the attribute syntax (__attribute__((, [[clang::): the
+ * annotation's name, macro or attribute; nt when there is none. */
+static unsigned ann_name_token(CXTranslationUnit tu, const CXToken *toks, unsigned nt) {
+  static const char *const syntax[] = {"__attribute__", "__attribute", "(", "[", "clang", "::", NULL};
+  for (unsigned i = 0; i < nt; i++) {
+    CXString ts = clang_getTokenSpelling(tu, toks[i]);
+    const char *t = clang_getCString(ts);
+    bool skip = false;
+    for (size_t k = 0; t && syntax[k] && !skip; k++)
+      skip = strcmp(t, syntax[k]) == 0;
+    clang_disposeString(ts);
+    if (!skip)
+      return clang_getTokenKind(toks[i]) == CXToken_Identifier ? i : nt;
+  }
+  return nt;
+}
+
+/* The kind of the annotation named at file offset off (a macro such as OVS_ACQ_RDLOCK, or the
+ * attribute itself, shared_lock_function). */
+static ann_kind ann_kind_at(CXTranslationUnit tu, CXFile file, unsigned off, bool *shared) {
+  CXToken *toks;
+  unsigned nt = tokens_at(tu, file, off, 96, &toks);
+  unsigned i = ann_name_token(tu, toks, nt);
+  ann_kind k = ANN_NONE;
+  if (i < nt) {
+    CXString ts = clang_getTokenSpelling(tu, toks[i]);
+    k = ann_classify(clang_getCString(ts) ? clang_getCString(ts) : "", shared);
+    clang_disposeString(ts);
+  }
+  clang_disposeTokens(tu, toks, nt);
+  return k;
+}
+
 static void ann_tokens(ann_walk *w, CXCursor attr) {
   CXTranslationUnit tu = omen_pass_c_tu(w->c->p);
-  CXToken *toks = NULL;
-  unsigned nt = 0;
-  /* read the text where the attribute is written (a macro's invocation, not its definition) */
+  /* read the text where the attribute is written (a macro's invocation, not its definition:
+   * libclang's spelling locations are file locations, so the macro's name decides) */
   CXFile file;
   unsigned line, col, off;
   clang_getExpansionLocation(clang_getRangeStart(clang_getCursorExtent(attr)), &file, &line, &col, &off);
-  size_t size = 0;
-  if (!file || !clang_getFileContents(tu, file, &size))
-    return;
-  unsigned end = off + 256 < size ? off + 256 : (unsigned)size;
-  CXSourceRange r =
-      clang_getRange(clang_getLocationForOffset(tu, file, off), clang_getLocationForOffset(tu, file, end));
-  clang_tokenize(tu, r, &toks, &nt);
   ann a;
   memset(&a, 0, sizeof a);
-  bool done = false;
-  int depth = 0, phase = 0; /* 0 looking for the name, 1 expecting '(', 2 in arguments */
-  for (unsigned i = 0; i < nt && w->n < w->cap && !done; i++) {
+  a.kind = ann_kind_at(tu, file, off, &a.shared);
+  if (a.kind == ANN_NONE)
+    return;
+  if (a.kind == ANN_NO_ANALYSIS) { /* no arguments */
+    if (w->n < w->cap)
+      w->out[w->n++] = a;
+    return;
+  }
+  CXToken *toks;
+  unsigned nt = tokens_at(tu, file, off, 256, &toks);
+  unsigned i = ann_name_token(tu, toks, nt) + 1;
+  int depth = 0;
+  for (; i < nt && w->n < w->cap; i++) {
     CXString ts = clang_getTokenSpelling(tu, toks[i]);
     const char *t = clang_getCString(ts);
     if (!t)
       t = "";
-    if (phase == 0) {
-      if (clang_getTokenKind(toks[i]) == CXToken_Identifier) {
-        a.kind = ann_classify(t, &a.shared);
-        if (a.kind != ANN_NONE)
-          phase = 1;
-      }
-    } else if (phase == 1) {
-      if (strcmp(t, "(") == 0) {
-        phase = 2;
-        depth = 1;
-      } else {
-        phase = 0;
-      }
+    bool stop = false;
+    if (depth == 0) {
+      stop = strcmp(t, "(") != 0; /* no argument list */
+      depth = 1;
     } else if (strcmp(t, "(") == 0) {
       depth++;
     } else if (strcmp(t, ")") == 0) {
       if (--depth == 0) {
         w->out[w->n++] = a;
-        done = true; /* one annotation per attribute */
+        stop = true; /* one annotation per attribute */
       }
     } else if (strcmp(t, ",") == 0 && depth == 1) {
       if (a.nargs < ANN_ARGS)
@@ -466,11 +703,12 @@ static void ann_tokens(ann_walk *w, CXCursor attr) {
     } else if (a.nargs < ANN_ARGS && strcmp(t, "&") != 0 && strcmp(t, "*") != 0) {
       char *dst = a.args[a.nargs];
       size_t dl = strlen(dst), tl = strlen(t);
-      if (dl + tl + 1 < sizeof a.args[0]) {
+      if (dl + tl + 1 < sizeof a.args[0])
         memcpy(dst + dl, t, tl + 1);
-      }
     }
     clang_disposeString(ts);
+    if (stop)
+      break;
   }
   clang_disposeTokens(tu, toks, nt);
 }
@@ -482,15 +720,34 @@ static enum CXChildVisitResult ann_child(CXCursor cur, CXCursor parent, CXClient
   return CXChildVisit_Continue;
 }
 
-/* The thread-safety annotations of function fn (arguments counted when the first one is non-empty). */
+/* The thread-safety annotations of function fn (arguments counted when the first one is non-empty),
+ * remembered per declaration: a lock API's functions are called many times. cap <= ANN_CACHED. */
 static int parse_anns(ctx *c, CXCursor fn, ann *out, int cap) {
   if (!clang_Cursor_hasAttrs(fn))
     return 0;
+  ann_cache *slot = NULL;
+  if (c->arena && cap <= ANN_CACHED) {
+    if (!c->acache)
+      c->acache = omen_arena_alloc(c->arena, ANN_CACHE * sizeof *c->acache);
+    if (c->acache) {
+      slot = &c->acache[clang_hashCursor(fn) % ANN_CACHE];
+      if (slot->used && clang_equalCursors(slot->fn, fn)) {
+        memcpy(out, slot->a, (size_t)slot->n * sizeof *out);
+        return slot->n;
+      }
+    }
+  }
   ann_walk w = {c, out, 0, cap};
   clang_visitChildren(fn, ann_child, &w);
   for (int i = 0; i < w.n; i++)
-    if (out[i].args[out[i].nargs][0])
+    if (out[i].nargs < ANN_ARGS && out[i].args[out[i].nargs][0])
       out[i].nargs++;
+  if (slot) {
+    slot->used = true;
+    slot->fn = fn;
+    slot->n = w.n;
+    memcpy(slot->a, out, (size_t)w.n * sizeof *out);
+  }
   return w.n;
 }
 
@@ -504,12 +761,16 @@ static bool ann_skey(CXCursor fn, const char *arg, char *skey, size_t n) {
     return false;
   int np = clang_Cursor_getNumArguments(fn);
   for (int i = 0; i < np && i < 64; i++) {
-    CXString ps = clang_getCursorSpelling(clang_Cursor_getArgument(fn, (unsigned)i));
+    CXCursor param = clang_Cursor_getArgument(fn, (unsigned)i);
+    CXString ps = clang_getCursorSpelling(param);
     const char *pn = clang_getCString(ps);
     bool same = pn && strlen(pn) == id && strncmp(pn, arg, id) == 0;
     clang_disposeString(ps);
-    if (same)
-      return (size_t)snprintf(skey, n, "$%d%s", i, arg + id) < n;
+    if (!same)
+      continue;
+    /* a bare pointer parameter names the mutex it points to, as Clang's analysis reads it */
+    bool pointee = !arg[id] && clang_getCanonicalType(clang_getCursorType(param)).kind == CXType_Pointer;
+    return (size_t)snprintf(skey, n, "%s$%d%s", pointee ? "*" : "", i, arg + id) < n;
   }
   if (strncmp(arg, "this", 4) == 0 && id == 4)
     return (size_t)snprintf(skey, n, "%s", arg) < n;
@@ -662,7 +923,8 @@ static void classify_call(ctx *c, uint32_t ci) {
       key_of_pointee(c, call->args[0], call->func, &k);
       if (!k.ok)
         return;
-      bool rec = c_ops[i].api == OMEN_C_MUTEX_PTHREAD && c->pthread_recursive;
+      bool rec = (c_ops[i].api == OMEN_C_MUTEX_PTHREAD || c_ops[i].api == OMEN_C_MUTEX_C11) &&
+                 mutex_recursive(c, &k, call->func);
       /* rc = pthread_mutex_lock(...): the code expects it may fail (error-checking mutexes) */
       omen_c_lockop_kind kind = c_ops[i].kind;
       if (kind == OMEN_C_OP_LOCK && (call->shape == OMEN_C_SHAPE_ASSIGN || call->shape == OMEN_C_SHAPE_INIT))
@@ -859,6 +1121,8 @@ static void apply_op(ctx *c, state *s, uint32_t opi) {
       s->must &= ~bit;
       break;
     }
+    if (c->entry & bit)
+      sum_add(c->drops, &c->ndrop, m->skey, op->mutex, opi, op->shared);
     if (!(s->may & bit)) {
       sum_add(c->releases, &c->nrel, m->skey, op->mutex, opi, op->shared);
     } else {
@@ -993,7 +1257,7 @@ static bool classify_annotated(ctx *c, uint32_t ci) {
     }
     if (!k.ok)
       return false;
-    uint32_t m = intern_mutex(c, call->func, &k, OMEN_C_MUTEX_STD, false);
+    uint32_t m = intern_mutex(c, call->func, &k, OMEN_C_MUTEX_STD, mutex_recursive(c, &k, call->func));
     add_op(c, ci, anns[i].kind == ANN_ACQUIRE ? OMEN_C_OP_LOCK : OMEN_C_OP_UNLOCK, anns[i].shared, m,
            OMEN_C_NONE);
     return m != OMEN_C_NONE;
@@ -1049,6 +1313,14 @@ static void apply_call(ctx *c, state *s, uint32_t ci) {
       s->relmay |= bit;
     s->must &= ~bit;
     s->may &= ~bit;
+  }
+  for (uint32_t i = 0; i < sum->ndrops && c->entry; i++) {
+    if (!translate(c, ci, sum->drops[i].skey, &k))
+      continue;
+    uint32_t m = find_mutex(c, k.root == OMEN_C_ROOT_GLOBAL ? OMEN_C_NONE : c->func, k.disp);
+    uint32_t lid = m == OMEN_C_NONE ? OMEN_C_NONE : local_id(c, c->func, m);
+    if (lid != OMEN_C_NONE && (c->entry & (1ull << lid)))
+      sum_add(c->drops, &c->ndrop, mutex_at(c, m)->skey, m, sum->drops[i].op, false);
   }
   for (uint32_t i = 0; i < sum->nreturns_held; i++) {
     uint32_t m = caller_mutex(c, ci, &sum->returns_held[i]);
@@ -1246,7 +1518,15 @@ static bool is_do_while_zero(ctx *c, const kidlist *kl) {
   if (clang_getCursorKind(cond) != CXCursor_IntegerLiteral)
     return false;
   uint32_t s, e;
-  return omen_c_range(c->p, cond, &s, &e) && e == s + 1 && c->file->text[s] == '0';
+  if (omen_c_range(c->p, cond, &s, &e) && e == s + 1)
+    return c->file->text[s] == '0';
+  /* inside a macro (do { ... } while (0) in a lock wrapper): the literal's text is the macro's */
+  CXEvalResult r = clang_Cursor_Evaluate(cond);
+  if (!r)
+    return false;
+  bool zero = clang_EvalResult_getKind(r) == CXEval_Int && clang_EvalResult_getAsLongLong(r) == 0;
+  clang_EvalResult_dispose(r);
+  return zero;
 }
 
 typedef struct stmt_walk {
@@ -1679,6 +1959,28 @@ static omen_c_summary_item *copy_items(ctx *c, const omen_c_summary_item *src, u
   return d;
 }
 
+/* The by-declaration key of "$N->field" (a field of the record parameter N points to), as key_of
+ * gives it: "struct dp_netdev::port_rwlock"; ckey stays empty for other forms. */
+static void param_field_ckey(CXCursor fn, const char *skey, char *ckey) {
+  char *end;
+  long pi = strtol(skey + 1, &end, 10);
+  const char *field = end + 2;
+  if (strncmp(end, "->", 2) != 0 || !*field || strpbrk(field, ".->[*") || pi < 0 ||
+      pi >= clang_Cursor_getNumArguments(fn))
+    return;
+  CXType t = clang_getCanonicalType(clang_getCursorType(clang_Cursor_getArgument(fn, (unsigned)pi)));
+  if (t.kind != CXType_Pointer)
+    return;
+  CXCursor rec = clang_getTypeDeclaration(clang_getPointeeType(t));
+  if (clang_Cursor_isNull(rec))
+    return;
+  CXString ts = clang_getTypeSpelling(clang_getCursorType(rec));
+  const char *tn = clang_getCString(ts);
+  if (tn && *tn && strlen(tn) < KEY_MAX / 2 && !strstr(tn, "(unnamed") && !strstr(tn, "(anonymous"))
+    kcat(ckey, tn, "::", field);
+  clang_disposeString(ts);
+}
+
 /* The mutexes a REQUIRES(...) annotation says f holds on entry, as local bits. */
 static uint64_t requires_on_entry(ctx *c, uint32_t f) {
   CXCursor fn = c->in->funcs[f].cursor;
@@ -1686,6 +1988,8 @@ static uint64_t requires_on_entry(ctx *c, uint32_t f) {
   int na = parse_anns(c, fn, anns, 4);
   uint64_t bits = 0;
   for (int i = 0; i < na; i++) {
+    if (anns[i].kind == ANN_NO_ANALYSIS)
+      c->lk->funcs[f].uncertain = true; /* the lock API's own code (Clang skips it too) */
     if (anns[i].kind != ANN_REQUIRES)
       continue;
     for (int a = 0; a < anns[i].nargs; a++) {
@@ -1698,6 +2002,7 @@ static uint64_t requires_on_entry(ctx *c, uint32_t f) {
       if (skey[0] == '$') {
         k.root = OMEN_C_ROOT_PARAM;
         snprintf(k.disp, sizeof k.disp, "%s", anns[i].args[a]);
+        param_field_ckey(fn, skey, k.ckey);
       } else if (strncmp(skey, "this", 4) == 0) {
         k.root = OMEN_C_ROOT_THIS;
         snprintf(k.disp, sizeof k.disp, "%s", skey);
@@ -1734,7 +2039,7 @@ static bool walk_function(ctx *c, uint32_t f, bool record) {
   c->sw_default = false;
   c->ngotos = 0;
   c->nscope_guards = 0;
-  c->nacq = c->nrel = 0;
+  c->nacq = c->nrel = c->ndrop = 0;
   c->exit_held = 0;
   c->any_exit = false;
   state s;
@@ -1742,6 +2047,7 @@ static bool walk_function(ctx *c, uint32_t f, bool record) {
   for (uint32_t i = 0; i < OMEN_C_LOCKS_MAX; i++)
     s.acq[i] = s.acq_call[i] = OMEN_C_NONE;
   uint64_t entry = requires_on_entry(c, f);
+  c->entry = entry;
   s.must = s.may = entry;
   walk(c, body, c->in->funcs[f].cursor, &s);
   if (!s.dead) {
@@ -1769,7 +2075,10 @@ static bool walk_function(ctx *c, uint32_t f, bool record) {
     sum_add(held, &nheld, m->skey, lf->mutex_of[i], OMEN_C_NONE, false);
   }
   omen_c_summary *sum = &lf->summary;
-  bool changed = sum->nacquires != c->nacq || sum->nreleases != c->nrel || sum->nreturns_held != nheld;
+  bool changed = sum->nacquires != c->nacq || sum->nreleases != c->nrel || sum->nreturns_held != nheld ||
+                 sum->ndrops != c->ndrop;
+  sum->drops = copy_items(c, c->drops, c->ndrop);
+  sum->ndrops = c->ndrop;
   sum->acquires = copy_items(c, c->acquires, c->nacq);
   sum->nacquires = c->nacq;
   sum->releases = copy_items(c, c->releases, c->nrel);
@@ -1823,6 +2132,11 @@ static omen_status run(omen_pass *pass, void **result) {
                                           "Acquire",      "Release",    NULL};
   for (size_t i = 0; !any && annotated[i]; i++)
     any = omen_c_call_first(in, annotated[i]) != OMEN_C_NONE;
+  /* a project's own annotated lock functions (openvswitch's ovs_mutex_lock_at, declared
+   * OVS_ACQUIRES): a callee with attributes whose name speaks of locking */
+  for (uint32_t i = 0; !any && i < in->ncalls; i++)
+    any =
+        in->calls[i].direct && lockish_name(in->calls[i].name) && clang_Cursor_hasAttrs(in->calls[i].callee);
   if (!any && in->file && in->file->text)
     any = memmem(in->file->text, in->file->len, "REQUIRES", 8) ||
           memmem(in->file->text, in->file->len, "requires_capability", 19) ||
@@ -1831,7 +2145,10 @@ static omen_status run(omen_pass *pass, void **result) {
     return OMEN_OK;
   ctx c = {.p = pass, .arena = arena, .in = in, .lk = lk, .file = in->file};
   const omen_file *f = in->file;
-  c.pthread_recursive = f && f->text && memmem(f->text, f->len, "RECURSIVE", 9) != NULL;
+  c.tu_recursive = f && f->text &&
+                   (memmem(f->text, f->len, "RECURSIVE", 9) || memmem(f->text, f->len, "_recursive", 10) ||
+                    memmem(f->text, f->len, "recursive_", 10));
+  find_inits(&c);
   c.op_of_call = omen_arena_alloc(arena, in->ncalls * sizeof *c.op_of_call);
   c.cs = omen_arena_alloc(arena, in->ncalls * sizeof *c.cs);
   c.call_at = omen_arena_alloc(arena, in->ncalls * sizeof *c.call_at);

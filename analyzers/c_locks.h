@@ -15,7 +15,18 @@
  *   UNLOCK_FUNCTION, or the attribute names) is a lock/unlock op on the mutex it names, or on the
  *   object for a capability class's `Lock()` with no arguments (absl::Mutex style);
  *   REQUIRES(...)/EXCLUSIVE_LOCKS_REQUIRED(...) on a function puts those mutexes in its lock set
- *   on entry. GUARDED_BY is read on request (omen_c_locks_guarded_by).
+ *   on entry. GUARDED_BY is read on request (omen_c_locks_guarded_by). A project's own lock API
+ *   (openvswitch's ovs_mutex_lock_at(const struct ovs_mutex *mutex, ...) OVS_ACQUIRES(mutex),
+ *   OVS_ACQ_RDLOCK, OVS_RELEASES) is read the same way; an annotation naming a pointer parameter
+ *   names the mutex it points to, as Clang reads it. NO_THREAD_SAFETY_ANALYSIS makes a function
+ *   uncertain (the lock API's own code).
+ * - Recursive mutexes, per mutex: std::recursive_(timed_)mutex, or initialized in the unit as such
+ *   (pthread_mutex_init with an attribute set to PTHREAD_MUTEX_RECURSIVE, mtx_init(.., mtx_recursive),
+ *   PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP, an init function whose name or body says recursive:
+ *   ovs_mutex_init_recursive); a mutex the unit never initializes, or initializes with a project
+ *   function defined elsewhere (unless its NAME_recursive sibling is called too: ovs_mutex_init), is
+ *   taken as recursive when the unit speaks of recursive mutexes at all (unsure: no double-lock
+ *   finding).
  *
  * The walk: each function with lock activity (ops, or calls to such TU functions) is walked over
  * its structured control flow: if/else (a branch where a tested lock or try-lock call failed does
@@ -65,8 +76,7 @@ typedef struct omen_c_mutex {
   omen_c_root root;
   omen_c_mutex_api api;
   uint32_t func;       /* owning function, or OMEN_C_NONE for global-rooted mutexes */
-  bool recursive;      /* std::recursive_(timed_)mutex, or a pthread mutex that may be recursive
-                        * (the unit mentions PTHREAD_MUTEX_RECURSIVE) */
+  bool recursive;      /* may be recursive: see "Recursive mutexes" above */
   bool shared_capable; /* rwlock, std::shared_(timed_)mutex */
 } omen_c_mutex;
 
@@ -139,6 +149,9 @@ typedef struct omen_c_summary {
   uint32_t nreturns_held;
   omen_c_summary_item *releases; /* unlocked without being locked here: the caller's lock */
   uint32_t nreleases;
+  omen_c_summary_item *drops; /* held on entry (REQUIRES, or a callee's drop) and unlocked on some path
+                               * inside, maybe locked again: the caller's lock is let go meanwhile */
+  uint32_t ndrops;
 } omen_c_summary;
 
 /* Per-function facts. */

@@ -651,10 +651,7 @@ static void check_local(const ctx *c, const omen_c_thread_start *st) {
   if (var->name_start != sc->start)
     omen_diag_add_related(c->pass, d, file, var->name_start, var->name_end, "thread declared here");
   /* the fix: join before each leaving statement, and at the end of the scope */
-  /* (c-inspect's in_macro does not apply to constructor calls: check the name is written here) */
-  size_t nlen = strlen(var->name);
-  bool clear = !(scope_end && ss.has_finish) && var->name_start + nlen <= file->len &&
-               memcmp(file->text + var->name_start, var->name, nlen) == 0;
+  bool clear = !(scope_end && ss.has_finish) && !sc->in_macro;
   for (uint32_t k = 0; k < ss.nout; k++)
     clear = clear && ss.out[k].braced && leave_keyword(file, &ss.out[k]) != NULL;
   if (!clear)

@@ -823,9 +823,7 @@ static void check_decoder(ctx *x, uint32_t di, news *nw) {
   uint32_t from = dc->stmt.kind != CXCursor_InvalidCode ? dc->stmt.start : dc->start;
   for (uint32_t i = omen_c_call_at(x->in, from); i < x->in->ncalls && x->in->calls[i].start < fn->end; i++) {
     const omen_c_call *a = &x->in->calls[i];
-    /* c-inspect marks constructor calls whose first argument is a name as in a macro: ignore that */
-    if (a->func != dc->func || a->end <= dc->start ||
-        (a->in_macro && clang_getCursorKind(a->callee) != CXCursor_Constructor))
+    if (a->func != dc->func || a->end <= dc->start || a->in_macro)
       continue;
     uint32_t s0, sn;
     if (!is_allocation(x, a, &s0, &sn))

@@ -240,8 +240,123 @@ static void test_cpp(void) {
   cunit_close(&c);
 }
 
+/* A project lock API known by its annotations only (openvswitch style: the annotation names a
+ * pointer parameter, meaning the mutex it points to), recursion per mutex, REQUIRES read from the
+ * right declaration, a REQUIRES function that lets its lock go. */
+static const char *ann_src =
+    "#define ACQUIRES(...) __attribute__((acquire_capability(__VA_ARGS__)))\n"
+    "#define RELEASES(...) __attribute__((release_capability(__VA_ARGS__)))\n"
+    "#define ACQ_RDLOCK(...) __attribute__((acquire_shared_capability(__VA_ARGS__)))\n"
+    "#define REQUIRES(...) __attribute__((requires_capability(__VA_ARGS__)))\n"
+    "#define EXCLUDED(...) __attribute__((locks_excluded(__VA_ARGS__)))\n"
+    "struct __attribute__((capability(\"mutex\"))) omutex { int x; };\n"
+    "void omutex_init(const struct omutex *);\n"
+    "void omutex_init_recursive(const struct omutex *);\n"
+    "void omutex_lock_at(const struct omutex *mutex, const char *where) ACQUIRES(mutex);\n"
+    "void omutex_rdlock_at(const struct omutex *mutex, const char *where) ACQ_RDLOCK(mutex);\n"
+    "void omutex_unlock(const struct omutex *mutex) RELEASES(mutex);\n"
+    "#define omutex_lock(m) omutex_lock_at(m, __FILE__)\n"
+    "struct dp { struct omutex port_lock; int n; };\n"
+    "static struct omutex plain, rec;\n"
+    "void work(int);\n"
+    "void init(void) { omutex_init(&plain); omutex_init_recursive(&rec); }\n"
+    "void get(void) EXCLUDED(plain) {\n"
+    "  omutex_lock(&plain);\n"
+    "  work(1);\n"
+    "  omutex_unlock(&plain);\n"
+    "}\n"
+    "int get__(void) REQUIRES(plain);\n"
+    "void r(void) { omutex_lock(&rec); work(2); omutex_unlock(&rec); omutex_rdlock_at(&plain, 0); }\n"
+    "static void flush(struct dp *dp) REQUIRES(dp->port_lock) {\n"
+    "  omutex_unlock(&dp->port_lock);\n"
+    "  work(3);\n"
+    "  omutex_lock(&dp->port_lock);\n"
+    "}\n";
+
+static void test_annotated(void) {
+  cunit c;
+  bool ok = cunit_open(&c, "a.c", ann_src, OMEN_LANG_C);
+  CHECK(ok);
+  const omen_c_lockinfo *lk = ok ? cunit_locks(&c) : NULL;
+  CHECK(lk != NULL);
+  if (!lk) {
+    cunit_close(&c);
+    return;
+  }
+  uint32_t w1 = call_at(lk, "work", off_of(&c, "work(1)"));
+  uint32_t w2 = call_at(lk, "work", off_of(&c, "work(2)"));
+  uint32_t w3 = call_at(lk, "work", off_of(&c, "work(3)"));
+  CHECK(w1 != OMEN_C_NONE && w2 != OMEN_C_NONE && w3 != OMEN_C_NONE);
+  if (w1 == OMEN_C_NONE || w2 == OMEN_C_NONE || w3 == OMEN_C_NONE) {
+    cunit_close(&c);
+    return;
+  }
+  /* OVS_ACQUIRES(mutex) on `const struct omutex *mutex`: the mutex is *mutex, here `plain` */
+  omen_c_lockset h1 = omen_c_locks_at_call(lk, w1, false);
+  CHECK(h1.n == 1 && held_key(h1, lk, "plain") && !lk->mutexes[h1.mutex[0]].recursive);
+  omen_c_lockset h2 = omen_c_locks_at_call(lk, w2, false);
+  CHECK(h2.n == 1 && held_key(h2, lk, "rec") && lk->mutexes[h2.mutex[0]].recursive);
+  /* EXCLUDED(plain), then a short body and the next function's REQUIRES(plain): not held on entry */
+  uint32_t l1 = call_at(lk, "omutex_lock_at", off_of(&c, "omutex_lock(&plain)"));
+  CHECK(l1 != OMEN_C_NONE && omen_c_locks_at_call(lk, l1, true).n == 0);
+  /* the shared acquisition */
+  uint32_t rd = call_at(lk, "omutex_rdlock_at", 0);
+  uint32_t op = rd == OMEN_C_NONE ? OMEN_C_NONE : omen_c_locks_op_of_call(lk, rd);
+  CHECK(op != OMEN_C_NONE && lk->ops[op].kind == OMEN_C_OP_LOCK && lk->ops[op].shared);
+  /* flush lets dp->port_lock go: not held at work(3), and its summary says it drops it */
+  CHECK(omen_c_locks_at_call(lk, w3, true).n == 0);
+  uint32_t f = lk->in->calls[w3].func;
+  CHECK(lk->funcs[f].summary.ndrops == 1 && strcmp(lk->funcs[f].summary.drops[0].skey, "$0->port_lock") == 0);
+  cunit_close(&c);
+}
+
+/* c-inspect's in_macro: calls (constructor calls too) whose text comes from a macro's body, not
+ * those written in the file or passed to a macro as an argument. */
+static const char *macro_src = "namespace ns { struct str { str(const char *); }; }\n"
+                               "int foo(int);\n"
+                               "#define CALL(x) foo(x)\n"
+                               "#define WRAP(x) x\n"
+                               "#define MKSTR(n) ns::str(n)\n"
+                               "void g(const char *name) {\n"
+                               "  foo(1);\n"
+                               "  CALL(2);\n"
+                               "  WRAP(foo(3));\n"
+                               "  ns::str s(name);\n"
+                               "  ns::str t = MKSTR(name);\n"
+                               "  WRAP(ns::str u(name));\n"
+                               "}\n";
+
+static void test_in_macro(void) {
+  cunit c;
+  bool ok = cunit_open(&c, "m.cpp", macro_src, OMEN_LANG_CPP);
+  CHECK(ok);
+  const omen_c_index *in = ok && c.u.results ? c.u.results[0] : NULL; /* c-inspect's index */
+  CHECK(in != NULL);
+  if (!in) {
+    cunit_close(&c);
+    return;
+  }
+  /* by line: 7 foo(1), 8 CALL(2), 9 WRAP(foo(3)), 10 s(name), 11 MKSTR(name), 12 WRAP(u(name)) */
+  bool want[14] = {[8] = true, [11] = true};
+  int seen = 0;
+  for (uint32_t i = 0; i < in->ncalls; i++) {
+    const omen_c_call *call = &in->calls[i];
+    uint32_t line = 1;
+    for (uint32_t k = 0; k < call->start && k < c.f->len; k++)
+      line += c.f->text[k] == '\n';
+    if (line < 7 || line > 12)
+      continue;
+    seen++;
+    CHECK(call->in_macro == want[line]);
+  }
+  CHECK(seen >= 6);
+  cunit_close(&c);
+}
+
 int main(void) {
   test_c();
   test_cpp();
+  test_annotated();
+  test_in_macro();
   return check_done();
 }
