@@ -105,6 +105,42 @@ static const omen_rule rule_order = {
     .lang = "c/c++",
 };
 
+static const omen_rule rule_order_xtu = {
+    .id = "deadlock/mutex-order-inversion-across-files",
+    .severity = OMEN_SEV_WARNING,
+    .confidence = OMEN_CONF_MEDIUM,
+    .summary = "Two mutexes are locked in opposite orders in two different files",
+    .what = "When omen analyzes several C/C++ files in one run (a directory, several files, or a compile "
+            "database with `-p`), flags a pair of mutexes A and B that code in one file locks A then B and "
+            "code in another file locks B then A, directly or through calls to functions of the same "
+            "file. Only mutexes that are the same object in both files count: a global with external "
+            "linkage (matched by its linker-level name, USR) or a field of a struct or class declared in a "
+            "header (`struct conn`'s `lock` vs `struct pool`'s `lock`, whatever object it is reached "
+            "through). Locals, `static` globals (also when a header declares them: each file gets its own "
+            "copy) and fields of structs declared in a `.c` file never match across files. Reported once, "
+            "at the second acquisition in the first file (by path), with the other file's acquisitions as "
+            "related locations. Not flagged when both paths hold a third shared mutex at the time, nor "
+            "when one file already takes both orders (deadlock/mutex-order-inversion reports that).",
+    .why = "When two threads run the two paths at once, each can take its first mutex and wait forever "
+           "for the other's. With the two orders in different files, no review of either file shows it.",
+    .example = "/* conn.c */\n"
+               "void conn_close(struct conn *c) {\n"
+               "  pthread_mutex_lock(&c->lock);\n"
+               "  pthread_mutex_lock(&c->pool->lock); /* conn, then pool */\n"
+               "  /* ... */\n"
+               "}\n"
+               "/* pool.c */\n"
+               "void pool_drain(struct pool *p) {\n"
+               "  pthread_mutex_lock(&p->lock);\n"
+               "  pthread_mutex_lock(&p->head->lock); /* pool, then conn */\n"
+               "  /* ... */\n"
+               "}",
+    .instead = "Document one order (pool before conn) in the header that declares both structs and follow it "
+               "in every file, or release the first mutex before taking the second.",
+    .fix = "None: the right order is a design decision.",
+    .lang = "c/c++",
+};
+
 static const omen_rule rule_unheld = {
     .id = "deadlock/unlock-not-held",
     .severity = OMEN_SEV_ERROR,
@@ -158,8 +194,8 @@ static const omen_rule rule_blocking = {
     .lang = "c/c++",
 };
 
-static const omen_rule *const rules[] = {&rule_leak,   &rule_double,   &rule_order,
-                                         &rule_unheld, &rule_blocking, NULL};
+static const omen_rule *const rules[] = {&rule_leak,     &rule_double,    &rule_order, &rule_unheld,
+                                         &rule_blocking, &rule_order_xtu, NULL};
 static const omen_analyzer *const requires[] = {&omen_c_inspect, &omen_c_locks, NULL};
 
 static bool func_ok(const omen_c_lockinfo *lk, uint32_t f) {
@@ -768,31 +804,38 @@ static void check_blocking(omen_pass *pass, const omen_c_lockinfo *lk) {
 
 /* ---- lock order ---- */
 
+static void export_pairs(omen_pass *pass, const omen_c_lockinfo *lk, const void *ps, uint32_t n);
+
 #define GATES 4
 
 typedef struct pair {
   const char *a, *b; /* ckeys: a held when b was acquired */
+  uint32_t ma, mb;   /* their mutexes */
+  uint32_t func;     /* where b is acquired */
   uint32_t a_at_s, a_at_e, b_at_s, b_at_e;
   const char *gate[GATES]; /* other mutexes held at the time: a common one serializes both paths */
+  uint32_t mgate[GATES];
   uint32_t ngate;
 } pair;
 
 #define MAX_PAIRS 2048
 
 static void add_pair(const omen_c_lockinfo *lk, pair *ps, uint32_t *n, omen_c_lockset held, uint32_t h,
-                     const char *b, uint32_t bs, uint32_t be, uint32_t as, uint32_t ae) {
-  const char *a = lk->mutexes[held.mutex[h]].ckey;
+                     uint32_t mb, uint32_t func, uint32_t bs, uint32_t be, uint32_t as, uint32_t ae) {
+  const char *a = lk->mutexes[held.mutex[h]].ckey, *b = lk->mutexes[mb].ckey;
   if (!a || !b || strcmp(a, b) == 0 || *n == MAX_PAIRS)
     return;
   for (uint32_t i = 0; i < *n; i++)
     if (strcmp(ps[i].a, a) == 0 && strcmp(ps[i].b, b) == 0 && ps[i].ngate == 0)
       return;
   pair *p = &ps[(*n)++];
-  *p = (pair){a, b, as, ae, bs, be, {NULL}, 0};
+  *p = (pair){a, b, held.mutex[h], mb, func, as, ae, bs, be, {NULL}, {0}, 0};
   for (uint32_t g = 0; g < held.n; g++) {
     const char *gk = lk->mutexes[held.mutex[g]].ckey;
-    if (g != h && gk && strcmp(gk, b) != 0 && p->ngate < GATES)
+    if (g != h && gk && strcmp(gk, b) != 0 && p->ngate < GATES) {
+      p->mgate[p->ngate] = held.mutex[g];
       p->gate[p->ngate++] = gk;
+    }
   }
 }
 
@@ -844,7 +887,7 @@ static void check_order(omen_pass *pass, const omen_c_lockinfo *lk) {
       uint32_t as, ae;
       held_span(lk, held, h, &as, &ae);
       for (uint32_t j = 0; j < nm; j++)
-        add_pair(lk, ps, &n, held, h, lk->mutexes[ms[j]].ckey, call->start, call->end, as, ae);
+        add_pair(lk, ps, &n, held, h, ms[j], call->func, call->start, call->end, as, ae);
     }
   }
   const omen_file *f = omen_pass_c_file(pass);
@@ -864,6 +907,182 @@ static void check_order(omen_pass *pass, const omen_c_lockinfo *lk) {
       break;
     }
   }
+  export_pairs(pass, lk, ps, n);
+}
+
+/* ---- lock order across files (the run-level phase) ----
+ * Each unit exports its ordered pairs whose two mutexes have a cross-TU identity (xkey) as facts:
+ * key "XA\nXB" (A held when B was acquired), data in text, one field per line:
+ * "BS BE AS AE" (offsets, zero-padded so that sorting by data sorts by position), the function, A's
+ * and B's names, then the xkeys of the other mutexes held at the time (gates). finish() pairs A->B
+ * of one file with B->A of another. */
+
+static void export_pairs(omen_pass *pass, const omen_c_lockinfo *lk, const void *pv, uint32_t n) {
+  const pair *ps = pv;
+  omen_arena *a = omen_pass_arena(pass);
+  for (uint32_t i = 0; i < n; i++) {
+    const pair *p = &ps[i];
+    const char *xa = lk->mutexes[p->ma].xkey, *xb = lk->mutexes[p->mb].xkey;
+    if (!xa || !xb || strcmp(xa, xb) == 0)
+      continue;
+    const char *fn = p->func != OMEN_C_NONE ? lk->in->funcs[p->func].name : "";
+    char *data = omen_arena_printf(a, "%010u %010u %010u %010u\n%s\n%s\n%s", p->b_at_s, p->b_at_e, p->a_at_s,
+                                   p->a_at_e, fn ? fn : "", p->a, p->b);
+    for (uint32_t g = 0; data && g < p->ngate; g++) {
+      const char *xg = lk->mutexes[p->mgate[g]].xkey;
+      if (xg)
+        data = omen_arena_printf(a, "%s\n%s", data, xg);
+    }
+    char *key = omen_arena_printf(a, "%s\n%s", xa, xb);
+    if (data && key)
+      omen_pass_export(pass, key, data, strlen(data));
+  }
+}
+
+typedef struct edge {
+  const char *xa, *xb, *unit, *scope, *a, *b;
+  uint32_t bs, be, as, ae;
+  const char *gate[GATES];
+  uint32_t ngate;
+} edge;
+
+/* Parses fact f into e (strings copied into arena a); false when malformed. */
+static bool parse_edge(omen_arena *a, const omen_fact *f, edge *e) {
+  memset(e, 0, sizeof *e);
+  const char *nl = strchr(f->key, '\n');
+  if (!nl)
+    return false;
+  e->xa = omen_arena_strndup(a, f->key, (size_t)(nl - f->key));
+  e->xb = omen_arena_strdup(a, nl + 1);
+  e->unit = f->unit;
+  const char *d = f->data; /* NUL-terminated by the store */
+  if (!e->xa || !e->xb || sscanf(d, "%u %u %u %u", &e->bs, &e->be, &e->as, &e->ae) != 4)
+    return false;
+  const char *line[3 + GATES];
+  size_t len[3 + GATES], nline = 0;
+  for (const char *q = strchr(d, '\n'); q && nline < 3 + GATES; q = strchr(q, '\n')) {
+    q++;
+    const char *end = strchr(q, '\n');
+    line[nline] = q;
+    len[nline++] = end ? (size_t)(end - q) : strlen(q);
+  }
+  if (nline < 3)
+    return false;
+  e->scope = omen_arena_strndup(a, line[0], len[0]);
+  e->a = omen_arena_strndup(a, line[1], len[1]);
+  e->b = omen_arena_strndup(a, line[2], len[2]);
+  for (size_t i = 3; i < nline; i++)
+    e->gate[e->ngate++] = omen_arena_strndup(a, line[i], len[i]);
+  for (uint32_t i = 0; i < e->ngate; i++)
+    if (!e->gate[i])
+      return false;
+  return e->scope && e->a && e->b;
+}
+
+static bool edges_share_gate(const edge *x, const edge *y) {
+  for (uint32_t i = 0; i < x->ngate; i++)
+    for (uint32_t j = 0; j < y->ngate; j++)
+      if (strcmp(x->gate[i], y->gate[j]) == 0)
+        return true;
+  return false;
+}
+
+/* Do x and y (opposite orders) make an inversion: no common gate; same unit or not as asked. */
+static bool inverts(const edge *x, const edge *y, bool same_unit) {
+  return (strcmp(x->unit, y->unit) == 0) == same_unit && !edges_share_gate(x, y);
+}
+
+/* [*lo, *hi): the edges with key xa\nxb (edges are sorted by key, as the facts). */
+static void edge_range(const edge *es, size_t n, const char *xa, const char *xb, size_t *lo, size_t *hi) {
+  size_t l = 0, h = n;
+  while (l < h) { /* first edge not below (xa, xb) */
+    size_t m = l + (h - l) / 2;
+    int c = strcmp(es[m].xa, xa);
+    if (!c)
+      c = strcmp(es[m].xb, xb);
+    if (c < 0)
+      l = m + 1;
+    else
+      h = m;
+  }
+  *lo = l;
+  while (l < n && strcmp(es[l].xa, xa) == 0 && strcmp(es[l].xb, xb) == 0)
+    l++;
+  *hi = l;
+}
+
+/* Site order: unit path, then offset. */
+static int edge_cmp(const edge *x, const edge *y) {
+  int c = strcmp(x->unit, y->unit);
+  if (c)
+    return c;
+  return x->bs == y->bs ? 0 : x->bs < y->bs ? -1 : 1;
+}
+
+#define MAX_EDGE_GROUP 256 /* edges looked at per ordered pair: more is a generated or pathological file */
+
+static void report_xtu(omen_pass *pass, const edge *s, const edge *o) {
+  const omen_file *f = omen_pass_file(pass, s->unit), *g = omen_pass_file(pass, o->unit);
+  if (!f || !g)
+    return;
+  omen_diag *d =
+      omen_pass_report(pass, &rule_order_xtu, f, s->bs, s->be,
+                       "%s is locked while holding %s, but %s locks them in the opposite order: two "
+                       "threads running both paths can each hold one and wait forever for the other",
+                       s->b, s->a, o->unit);
+  omen_diag_set_scope(pass, d, s->scope);
+  if (s->ae > s->as)
+    omen_diag_add_related(pass, d, f, s->as, s->ae, "%s locked first here", s->a);
+  if (o->ae > o->as)
+    omen_diag_add_related(pass, d, g, o->as, o->ae, "the other file locks %s first here", o->a);
+  omen_diag_add_related(pass, d, g, o->bs, o->be, "and then %s here", o->b);
+}
+
+static omen_status finish(omen_pass *pass) {
+  size_t n = omen_pass_nfacts(pass);
+  omen_arena *a = omen_pass_arena(pass);
+  edge *es = n ? omen_arena_alloc(a, n * sizeof *es) : NULL;
+  if (n && !es)
+    return OMEN_ENOMEM;
+  size_t ne = 0;
+  for (size_t i = 0; i < n; i++) /* facts come sorted by key: so do the edges */
+    if (parse_edge(a, omen_pass_fact(pass, i), &es[ne]))
+      ne++;
+  for (size_t next = 0; next < ne;) {
+    size_t lo, hi, lo2, hi2;
+    edge_range(es, ne, es[next].xa, es[next].xb, &lo, &hi);
+    next = hi;
+    if (strcmp(es[lo].xa, es[lo].xb) > 0)
+      continue; /* each unordered pair once, from its smaller key */
+    edge_range(es, ne, es[lo].xb, es[lo].xa, &lo2, &hi2);
+    if (hi - lo > MAX_EDGE_GROUP)
+      hi = lo + MAX_EDGE_GROUP;
+    if (hi2 - lo2 > MAX_EDGE_GROUP)
+      hi2 = lo2 + MAX_EDGE_GROUP;
+    bool in_one = false; /* a file with both orders: deadlock/mutex-order-inversion's finding */
+    for (size_t i = lo; i < hi && !in_one; i++)
+      for (size_t j = lo2; j < hi2 && !in_one; j++)
+        in_one = inverts(&es[i], &es[j], true);
+    const edge *site = NULL, *other = NULL;
+    for (size_t i = lo; i < hi && !in_one; i++) {
+      for (size_t j = lo2; j < hi2; j++) {
+        if (!inverts(&es[i], &es[j], false))
+          continue;
+        const edge *x = &es[i], *y = &es[j];
+        if (edge_cmp(y, x) < 0) { /* report in the first file */
+          x = &es[j];
+          y = &es[i];
+        }
+        if (!site || edge_cmp(x, site) < 0 || (edge_cmp(x, site) == 0 && edge_cmp(y, other) < 0)) {
+          site = x;
+          other = y;
+        }
+      }
+    }
+    if (site)
+      report_xtu(pass, site, other);
+  }
+  return OMEN_OK;
 }
 
 static omen_status run(omen_pass *pass, void **result) {
@@ -891,4 +1110,5 @@ const omen_analyzer omen_c_deadlock = {
     .requires = requires,
     .rules = rules,
     .run = run,
+    .finish = finish,
 };

@@ -1,0 +1,78 @@
+#!/bin/sh
+# xtu.test.sh - lock orders across translation units (c-deadlock's run-level phase) on the project
+# in testdata/c-xtu: with a compile database (-p) and with files named directly, at -j1 and -j2;
+# configuration, suppression comments (and unused ones), JSON and SARIF for the run-level finding.
+# usage: sh xtu.test.sh OMEN SOURCE_DIR BUILD_DIR
+set -u
+OMEN=$1
+SRC=$2
+. "$SRC/tests/lib.sh"
+
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+RULE='deadlock/mutex-order-inversion-across-files'
+mkdir -p "$T/p/build"
+cp "$SRC"/testdata/c-xtu/*.c "$SRC"/testdata/c-xtu/*.h "$T/p/"
+cd "$T/p" || exit 2
+sed -i 's| // want .*||' *.c # (the analysistest annotations would hide the suppression comments added below)
+{
+  printf '['
+  sep=''
+  for f in conn.c pool.c stats.c; do
+    printf '%s\n {"directory": "%s/build", "file": "../%s", "arguments": ["cc", "-c", "-I..", "-DNDEBUG", "../%s", "-o", "%s.o"]}' \
+      "$sep" "$T/p" "$f" "$f" "$f"
+    sep=','
+  done
+  printf '\n]\n'
+} >build/compile_commands.json
+
+# with the compile database, one worker and two: the two inversions once each, in conn.c
+expect_rc 1 "-p build -j1" "$OMEN" check --no-config -p build -j1 .
+cp "$T/out" "$T/j1"
+count "$T/j1" "\[$RULE\]" 2 "two cross-file inversions"
+has "$T/j1" "^conn.c:19:3: warning: struct pool::lock is locked while holding struct conn::lock, but pool.c locks them" "conn/pool inversion at conn.c:19"
+has "$T/j1" "^conn.c:85:3: warning: reg_lock is locked while holding log_lock, but pool.c" "log/reg inversion at conn.c:85"
+has "$T/j1" "pool.c:20:5: note: and then struct conn::lock here" "the other file's acquisition (through conn_lock) is related"
+count "$T/j1" "\[deadlock/mutex-order-inversion\]" 1 "the in-file inversion stays the in-file rule's"
+hasnt "$T/j1" "stats.c.*$RULE" "nothing across files for what stats.c inverts itself"
+hasnt "$T/j1" "cache_lock\|hdr_lock\|scratch\|struct job" "file statics, header statics, locals and .c structs never match"
+expect_rc 1 "-p build -j2" "$OMEN" check --no-config -p build -j2 .
+if cmp -s "$T/j1" "$T/out"; then ok; else bad "-j2 differs from -j1"; fi
+# files named directly, no database
+expect_rc 1 "files named" "$OMEN" check --no-config -j2 stats.c pool.c conn.c
+if cmp -s "$T/j1" "$T/out"; then ok; else bad "naming the files differs from -p"; fi
+# without pool.c there is nothing to pair with
+expect_rc 1 "two files" "$OMEN" check --no-config -j2 conn.c stats.c
+hasnt "$T/out" "$RULE" "no inversion without the other file"
+# disabled analyzer, rule off in the configuration, severity from the configuration
+expect_rc 0 "--disable c-deadlock" "$OMEN" check --no-config --disable c-deadlock .
+printf 'rules:\n  %s: off\n' "$RULE" >"$T/off.yml"
+"$OMEN" check --config "$T/off.yml" . >"$T/out" 2>&1
+hasnt "$T/out" "$RULE" "rule off in .omen.yml"
+printf 'rules:\n  %s: error\n' "$RULE" >"$T/err.yml"
+"$OMEN" check --config "$T/err.yml" . >"$T/out" 2>&1
+count "$T/out" "error: .*\[$RULE\]" 2 "severity from .omen.yml"
+
+# JSON and SARIF carry it, with the related locations in the other file
+"$OMEN" check --no-config --format json . >"$T/json" 2>/dev/null
+has "$T/json" "\"rule\":[[:space:]]*\"$RULE\"" "JSON rule id"
+has "$T/json" '"path":[[:space:]]*"pool.c"' "JSON related location in pool.c"
+"$OMEN" check --no-config --format sarif . >"$T/sarif" 2>/dev/null
+has "$T/sarif" "\"ruleId\":[[:space:]]*\"$RULE\"" "SARIF ruleId"
+has "$T/sarif" '"relatedLocations"' "SARIF related locations"
+
+# a suppression on the reported line: suppressed (kept in JSON), not reported as unused
+sed -i '19s|$| //omen:ignore deadlock/mutex-order-inversion-across-files pool_drain runs only at shutdown|' conn.c
+expect_rc 1 "suppressed" "$OMEN" check --no-config -j2 .
+count "$T/out" "\[$RULE\]" 1 "the suppressed inversion is left out"
+hasnt "$T/out" "conn.c:19:.*$RULE" "not at the suppressed line"
+hasnt "$T/out" "unused-ignore" "a suppression matched by the run-level phase is used"
+has "$T/out" "1 suppressed" "counted as suppressed"
+"$OMEN" check --no-config --format json . >"$T/json" 2>/dev/null
+has "$T/json" '"justification":[[:space:]]*"pool_drain runs only at shutdown"' "JSON keeps the suppressed finding with its reason"
+# a suppression of the rule where it finds nothing is reported as unused, once
+sed -i '28s|$| //omen:ignore deadlock/mutex-order-inversion-across-files nothing here|' conn.c
+"$OMEN" check --no-config -j2 . >"$T/out" 2>&1
+count "$T/out" "conn.c:28:.*omen/unused-ignore" 1 "unused run-level suppression reported"
+count "$T/out" "unused-ignore" 1 "only that one"
+finish
