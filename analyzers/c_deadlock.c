@@ -1105,7 +1105,8 @@ const omen_analyzer omen_c_deadlock = {
     .title = "Finds lock misuse in C/C++: leaked locks on return, double locks, order inversions",
     .doc = "Reports deadlock/lock-leak-on-return (a return between lock and unlock, with a safe fix), "
            "deadlock/mutex-double-lock, deadlock/mutex-order-inversion, deadlock/unlock-not-held and "
-           "deadlock/blocking-while-locked, from c-locks' lock sets and summaries.",
+           "deadlock/blocking-while-locked, from c-locks' lock sets and summaries; in its run-level phase, "
+           "deadlock/mutex-order-inversion-across-files from the lock pairs every C/C++ unit exports.",
     .langs = OMEN_LANG_CFAMILY,
     .requires = requires,
     .rules = rules,

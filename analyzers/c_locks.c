@@ -220,36 +220,51 @@ static int param_index(CXCursor fn, CXCursor parm) {
 
 static CXCursor first_expr_child(CXCursor e) { return omen_c_expr_child(e, 0); }
 
-/* The cross-TU key of a global variable d (external linkage only) into out (KEY_MAX bytes). */
-static void global_xkey(CXCursor d, char *out) {
-  out[0] = '\0';
-  if (clang_getCursorLinkage(d) != CXLinkage_External)
-    return;
-  CXString u = clang_getCursorUSR(d);
-  const char *us = clang_getCString(u);
-  if (us && *us && strlen(us) < KEY_MAX)
-    strcpy(out, us);
-  clang_disposeString(u);
-}
-
-/* The cross-TU key of field (of a record declared outside the main file) into out (KEY_MAX bytes):
- * its USR and the identity of the file declaring the record, so that two headers declaring
- * different records of the same name stay apart. */
-static void field_xkey(ctx *c, CXCursor field, char *out) {
-  out[0] = '\0';
-  CXCursor rec = clang_getCursorSemanticParent(field);
-  CXSourceLocation loc = clang_getCursorLocation(rec);
+/* The identity of the header declaring cursor d, as text ("803:1234", device and inode) into
+ * out (n bytes); false when d is declared in the main file or its file is unknown. */
+static bool header_id(ctx *c, CXCursor d, char *out, size_t n) {
+  CXSourceLocation loc = clang_getCursorLocation(d);
   if (omen_pass_c_in_main(c->p, loc, NULL))
-    return;
+    return false;
   CXFile file;
   clang_getFileLocation(loc, &file, NULL, NULL, NULL);
   CXFileUniqueID id;
   if (!file || clang_getFileUniqueID(file, &id) != 0)
+    return false;
+  return (size_t)snprintf(out, n, "%llx:%llx", id.data[0], id.data[1]) < n;
+}
+
+/* The cross-TU key of a global variable d into out (KEY_MAX bytes): its USR and the header of its
+ * first declaration, for a variable with external linkage that a header declares. A global only a
+ * .c file declares may be another program's (a directory of tests or examples, each defining its own
+ * `lock`): the files that share it through a header are those linked together. */
+static void global_xkey(ctx *c, CXCursor d, char *out) {
+  out[0] = '\0';
+  char hid[64];
+  if (clang_getCursorLinkage(d) != CXLinkage_External ||
+      !header_id(c, clang_getCanonicalCursor(d), hid, sizeof hid))
+    return;
+  CXString u = clang_getCursorUSR(d);
+  const char *us = clang_getCString(u);
+  if (us && *us)
+    snprintf(out, KEY_MAX, "%s@%s", us, hid);
+  clang_disposeString(u);
+  if (strlen(out) + 1 >= KEY_MAX)
+    out[0] = '\0';
+}
+
+/* The cross-TU key of field (of a record declared outside the main file) into out (KEY_MAX bytes):
+ * its USR and the header declaring the record, so that two headers declaring different records of
+ * the same name stay apart. */
+static void field_xkey(ctx *c, CXCursor field, char *out) {
+  out[0] = '\0';
+  char hid[64];
+  if (!header_id(c, clang_getCursorSemanticParent(field), hid, sizeof hid))
     return;
   CXString u = clang_getCursorUSR(field);
   const char *us = clang_getCString(u);
   if (us && *us)
-    snprintf(out, KEY_MAX, "%s@%llx:%llx", us, id.data[0], id.data[1]);
+    snprintf(out, KEY_MAX, "%s@%s", us, hid);
   clang_disposeString(u);
   if (strlen(out) + 1 >= KEY_MAX)
     out[0] = '\0';
@@ -297,7 +312,7 @@ static void key_of(ctx *c, CXCursor e, uint32_t func, mkey *k, int depth) {
         k->root = OMEN_C_ROOT_GLOBAL;
         strcpy(k->skey, k->disp);
         strcpy(k->ckey, k->disp);
-        global_xkey(d, k->xkey);
+        global_xkey(c, d, k->xkey);
       } else {
         k->root = OMEN_C_ROOT_LOCAL;
       }
@@ -982,7 +997,9 @@ static bool translate(ctx *c, uint32_t ci, const char *skey, mkey *out) {
   if (!base.ok)
     return false;
   *out = base;
-  out->disp[0] = out->skey[0] = out->xkey[0] = '\0';
+  out->disp[0] = out->skey[0] = '\0';
+  if (!(deref && addr && !*rest))
+    out->xkey[0] = '\0'; /* only *(&x) is the base object itself; a field's key is the caller's */
   /* rest is "", "->f..." or ".f..." */
   const char *tail = rest;
   const char *pre = "";

@@ -740,6 +740,8 @@ static omen_status suppress(run *r, job *j, size_t from, const unit_file *uf, bo
     }
     if (run_phase && !deferred)
       continue; /* decided in the unit phase */
+    if (run_phase && r->js.n < 2)
+      continue; /* one unit (an editor's file): what pairs units cannot show up, so it may be in use */
     char names[300];
     size_t len = 0;
     names[0] = '\0';
