@@ -57,9 +57,18 @@ count "$T/out" "error: .*\[$RULE\]" 2 "severity from .omen.yml"
 "$OMEN" check --no-config --format json . >"$T/json" 2>/dev/null
 has "$T/json" "\"rule\":[[:space:]]*\"$RULE\"" "JSON rule id"
 has "$T/json" '"path":[[:space:]]*"pool.c"' "JSON related location in pool.c"
+count "$T/json" '"fingerprint":' 3 "every finding has its fingerprint (for baselines and SARIF)"
+count "$T/json" '"scope":[[:space:]]*"conn_close"' 1 "the run-level finding names its function"
 "$OMEN" check --no-config --format sarif . >"$T/sarif" 2>/dev/null
 has "$T/sarif" "\"ruleId\":[[:space:]]*\"$RULE\"" "SARIF ruleId"
 has "$T/sarif" '"relatedLocations"' "SARIF related locations"
+
+# a baseline taken now hides them, also after an edit above them (lines shift)
+"$OMEN" baseline write "$T/base.json" --no-config . >/dev/null 2>&1
+sed -i '1s|^|/* a new first line */\n|' conn.c
+"$OMEN" check --no-config --baseline "$T/base.json" . >"$T/out" 2>&1
+hasnt "$T/out" "$RULE" "baseline matches the run-level findings (fingerprints)"
+sed -i '1d' conn.c
 
 # a suppression on the reported line: suppressed (kept in JSON), not reported as unused
 sed -i '19s|$| //omen:ignore deadlock/mutex-order-inversion-across-files pool_drain runs only at shutdown|' conn.c
