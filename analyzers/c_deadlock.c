@@ -112,8 +112,10 @@ static const omen_rule rule_order_xtu = {
     .summary = "Two mutexes are locked in opposite orders in two different files",
     .what = "When omen analyzes several C/C++ files in one run (a directory, several files, or a compile "
             "database with `-p`), flags a pair of mutexes A and B that code in one file locks A then B and "
-            "code in another file locks B then A, directly or through calls to functions of the same "
-            "file. Only mutexes that are the same object in both files count: a global with external "
+            "code in another file locks B then A, directly, through calls to functions of the same file, or "
+            "through a call to a function (with external linkage) defined in another file that locks B, "
+            "itself or through its own calls in its file. Only mutexes that are the same object in both "
+            "files count: a global with external "
             "linkage that a header declares (matched by its linker-level name, USR, and that header), or a "
             "field of a struct or class declared in a header (`struct conn`'s `lock` vs `struct pool`'s "
             "`lock`, whatever object it is reached through). Locals, `static` globals (also when a header "
@@ -935,9 +937,80 @@ static void export_pairs(omen_pass *pass, const omen_c_lockinfo *lk, const void 
       if (xg)
         data = omen_arena_printf(a, "%s\n%s", data, xg);
     }
-    char *key = omen_arena_printf(a, "%s\n%s", xa, xb);
+    char *key = omen_arena_printf(a, "E\n%s\n%s", xa, xb);
     if (data && key)
       omen_pass_export(pass, key, data, strlen(data));
+  }
+}
+
+/* The USR of function cursor fn in arena a when it has external linkage and is not a system
+ * header's; NULL otherwise. */
+static const char *extern_usr(omen_arena *a, CXCursor fn) {
+  enum CXCursorKind k = clang_getCursorKind(fn);
+  if ((k != CXCursor_FunctionDecl && k != CXCursor_CXXMethod) ||
+      clang_getCursorLinkage(fn) != CXLinkage_External ||
+      clang_Location_isInSystemHeader(clang_getCursorLocation(fn)))
+    return NULL;
+  CXString u = clang_getCursorUSR(fn);
+  const char *us = clang_getCString(u);
+  char *out = us && *us ? omen_arena_strdup(a, us) : NULL;
+  clang_disposeString(u);
+  return out;
+}
+
+/* Facts for lock orders through calls between files: "S\nUSR" for each mutex with a cross-TU key
+ * that a function of this file with external linkage acquires (data "S E\nfunction\nname\nxkey",
+ * where it is acquired), and "C\nUSR" for each such mutex held at a call to a function defined
+ * elsewhere (data "BS BE AS AE\nfunction\nname\ncallee\nxkey" then gates, as the pairs). */
+static void export_calls(omen_pass *pass, const omen_c_lockinfo *lk) {
+  omen_arena *a = omen_pass_arena(pass);
+  for (uint32_t f = 0; f < lk->in->nfuncs; f++) {
+    const omen_c_summary *sm = &lk->funcs[f].summary;
+    if (!lk->funcs[f].relevant || !func_ok(lk, f) || sm->nacquires == 0)
+      continue;
+    const char *usr = extern_usr(a, lk->in->funcs[f].cursor);
+    char *key = usr ? omen_arena_printf(a, "S\n%s", usr) : NULL;
+    for (uint32_t i = 0; key && i < sm->nacquires; i++) {
+      const omen_c_mutex *m = &lk->mutexes[sm->acquires[i].mutex];
+      uint32_t op = sm->acquires[i].op;
+      if (!m->xkey || !m->ckey || sm->acquires[i].shared)
+        continue;
+      uint32_t s0 = op != OMEN_C_NONE ? lk->ops[op].start : lk->in->funcs[f].start;
+      uint32_t e0 = op != OMEN_C_NONE ? lk->ops[op].end : lk->in->funcs[f].start;
+      char *data =
+          omen_arena_printf(a, "%010u %010u\n%s\n%s\n%s", s0, e0, lk->in->funcs[f].name, m->ckey, m->xkey);
+      if (data)
+        omen_pass_export(pass, key, data, strlen(data));
+    }
+  }
+  for (uint32_t ci = 0; ci < lk->in->ncalls; ci++) {
+    const omen_c_call *call = &lk->in->calls[ci];
+    if (!call->direct || call->func == OMEN_C_NONE || !lk->funcs[call->func].relevant ||
+        !func_ok(lk, call->func) || lk->callee[ci] != OMEN_C_NONE ||
+        omen_c_locks_op_of_call(lk, ci) != OMEN_C_NONE)
+      continue;
+    omen_c_lockset held = omen_c_locks_at_call(lk, ci, false);
+    bool any = false;
+    for (uint32_t h = 0; h < held.n && !any; h++)
+      any = lk->mutexes[held.mutex[h]].xkey != NULL;
+    const char *usr = any ? extern_usr(a, call->callee) : NULL;
+    char *key = usr ? omen_arena_printf(a, "C\n%s", usr) : NULL;
+    for (uint32_t h = 0; key && h < held.n; h++) {
+      const omen_c_mutex *m = &lk->mutexes[held.mutex[h]];
+      if (!m->xkey || !m->ckey)
+        continue;
+      uint32_t as, ae;
+      held_span(lk, held, h, &as, &ae);
+      char *data = omen_arena_printf(a, "%010u %010u %010u %010u\n%s\n%s\n%s\n%s", call->start, call->end, as,
+                                     ae, lk->in->funcs[call->func].name, m->ckey, call->name, m->xkey);
+      for (uint32_t g = 0; data && g < held.n; g++) {
+        const char *xg = lk->mutexes[held.mutex[g]].xkey;
+        if (g != h && xg)
+          data = omen_arena_printf(a, "%s\n%s", data, xg);
+      }
+      if (data)
+        omen_pass_export(pass, key, data, strlen(data));
+    }
   }
 }
 
@@ -946,39 +1019,78 @@ typedef struct edge {
   uint32_t bs, be, as, ae;
   const char *gate[GATES];
   uint32_t ngate;
+  /* through a call to a function of another file: its name, that file, where it takes b */
+  const char *via, *via_unit;
+  const char *usr; /* "C" facts: the callee's USR */
+  uint32_t vs, ve;
 } edge;
 
-/* Parses fact f into e (strings copied into arena a); false when malformed. */
-static bool parse_edge(omen_arena *a, const omen_fact *f, edge *e) {
-  memset(e, 0, sizeof *e);
-  const char *nl = strchr(f->key, '\n');
-  if (!nl)
-    return false;
-  e->xa = omen_arena_strndup(a, f->key, (size_t)(nl - f->key));
-  e->xb = omen_arena_strdup(a, nl + 1);
-  e->unit = f->unit;
-  const char *d = f->data; /* NUL-terminated by the store */
-  if (!e->xa || !e->xb || sscanf(d, "%u %u %u %u", &e->bs, &e->be, &e->as, &e->ae) != 4)
-    return false;
-  const char *line[3 + GATES];
-  size_t len[3 + GATES], nline = 0;
-  for (const char *q = strchr(d, '\n'); q && nline < 3 + GATES; q = strchr(q, '\n')) {
+/* The lines of text d after its first (at most cap) into line/len; returns how many. */
+static size_t split_lines(const char *d, const char **line, size_t *len, size_t cap) {
+  size_t n = 0;
+  for (const char *q = strchr(d, '\n'); q && n < cap; q = strchr(q, '\n')) {
     q++;
     const char *end = strchr(q, '\n');
-    line[nline] = q;
-    len[nline++] = end ? (size_t)(end - q) : strlen(q);
+    line[n] = q;
+    len[n++] = end ? (size_t)(end - q) : strlen(q);
   }
-  if (nline < 3)
+  return n;
+}
+
+/* Parses an "E" fact (key "E\nXA\nXB") or a "C" fact (key "C\nUSR", data with the callee and XA
+ * after the names) into e, strings copied into arena a; false when malformed. */
+static bool parse_edge(omen_arena *a, const omen_fact *f, edge *e) {
+  memset(e, 0, sizeof *e);
+  bool call = f->key[0] == 'C';
+  const char *k = f->key + 2, *nl = strchr(k, '\n');
+  if (!call && !nl)
     return false;
+  const char *d = f->data; /* NUL-terminated by the store */
+  if (sscanf(d, "%u %u %u %u", &e->bs, &e->be, &e->as, &e->ae) != 4)
+    return false;
+  const char *line[4 + GATES];
+  size_t len[4 + GATES];
+  size_t nline = split_lines(d, line, len, 4 + GATES), g0 = call ? 4 : 3;
+  if (nline < g0)
+    return false;
+  e->unit = f->unit;
   e->scope = omen_arena_strndup(a, line[0], len[0]);
   e->a = omen_arena_strndup(a, line[1], len[1]);
-  e->b = omen_arena_strndup(a, line[2], len[2]);
-  for (size_t i = 3; i < nline; i++)
+  if (call) {
+    e->via = omen_arena_strndup(a, line[2], len[2]);
+    e->xa = omen_arena_strndup(a, line[3], len[3]);
+    e->b = e->xb = e->via_unit = ""; /* filled from the callee's summary */
+    e->usr = k;
+  } else {
+    e->b = omen_arena_strndup(a, line[2], len[2]);
+    e->xa = omen_arena_strndup(a, k, (size_t)(nl - k));
+    e->xb = omen_arena_strdup(a, nl + 1);
+  }
+  for (size_t i = g0; i < nline; i++)
     e->gate[e->ngate++] = omen_arena_strndup(a, line[i], len[i]);
   for (uint32_t i = 0; i < e->ngate; i++)
     if (!e->gate[i])
       return false;
-  return e->scope && e->a && e->b;
+  return e->xa && e->xb && e->scope && e->a && e->b && (!call || e->via);
+}
+
+/* An "S" fact: function USR (key "S\nUSR") acquires mutex xkey, named name, at [s, e) of unit. */
+typedef struct acq {
+  const char *usr, *unit, *name, *xkey;
+  uint32_t s, e;
+} acq;
+
+static bool parse_acq(omen_arena *a, const omen_fact *f, acq *q) {
+  memset(q, 0, sizeof *q);
+  const char *line[3];
+  size_t len[3];
+  if (sscanf(f->data, "%u %u", &q->s, &q->e) != 2 || split_lines(f->data, line, len, 3) != 3)
+    return false;
+  q->usr = f->key + 2;
+  q->unit = f->unit;
+  q->name = omen_arena_strndup(a, line[1], len[1]);
+  q->xkey = omen_arena_strndup(a, line[2], len[2]);
+  return q->name && q->xkey;
 }
 
 static bool edges_share_gate(const edge *x, const edge *y) {
@@ -989,12 +1101,41 @@ static bool edges_share_gate(const edge *x, const edge *y) {
   return false;
 }
 
-/* Do x and y (opposite orders) make an inversion: no common gate; same unit or not as asked. */
-static bool inverts(const edge *x, const edge *y, bool same_unit) {
-  return (strcmp(x->unit, y->unit) == 0) == same_unit && !edges_share_gate(x, y);
+/* Do x and y (opposite orders) make an inversion: no common gate; both written in one file
+ * (in_one: the in-file rule's finding) or not. An edge through another file's function is never
+ * the in-file rule's. */
+static bool inverts(const edge *x, const edge *y, bool in_one) {
+  bool one = strcmp(x->unit, y->unit) == 0 && !x->via && !y->via;
+  return one == in_one && !edges_share_gate(x, y);
 }
 
-/* [*lo, *hi): the edges with key xa\nxb (edges are sorted by key, as the facts). */
+/* Total order of edges: key, then site (unit path, offset), then the call's target. */
+static int edge_cmp(const edge *x, const edge *y) {
+  int c = strcmp(x->xa, y->xa);
+  if (!c)
+    c = strcmp(x->xb, y->xb);
+  if (!c)
+    c = strcmp(x->unit, y->unit);
+  if (!c && x->bs != y->bs)
+    c = x->bs < y->bs ? -1 : 1;
+  if (!c)
+    c = strcmp(x->via_unit ? x->via_unit : "", y->via_unit ? y->via_unit : "");
+  if (!c && x->vs != y->vs)
+    c = x->vs < y->vs ? -1 : 1;
+  return c;
+}
+
+static int edge_qcmp(const void *x, const void *y) { return edge_cmp(x, y); }
+
+/* Site order for choosing where to report: unit path, then offset. */
+static int site_cmp(const edge *x, const edge *y) {
+  int c = strcmp(x->unit, y->unit);
+  if (c)
+    return c;
+  return x->bs == y->bs ? 0 : x->bs < y->bs ? -1 : 1;
+}
+
+/* [*lo, *hi): the edges with key (xa, xb). */
 static void edge_range(const edge *es, size_t n, const char *xa, const char *xb, size_t *lo, size_t *hi) {
   size_t l = 0, h = n;
   while (l < h) { /* first edge not below (xa, xb) */
@@ -1013,43 +1154,94 @@ static void edge_range(const edge *es, size_t n, const char *xa, const char *xb,
   *hi = l;
 }
 
-/* Site order: unit path, then offset. */
-static int edge_cmp(const edge *x, const edge *y) {
-  int c = strcmp(x->unit, y->unit);
-  if (c)
-    return c;
-  return x->bs == y->bs ? 0 : x->bs < y->bs ? -1 : 1;
-}
-
 #define MAX_EDGE_GROUP 256 /* edges looked at per ordered pair: more is a generated or pathological file */
+#define MAX_VIA_EDGES 200000
+
+static void related_via(omen_pass *pass, omen_diag *d, const edge *e) {
+  const omen_file *v = e->via ? omen_pass_file(pass, e->via_unit) : NULL;
+  if (v)
+    omen_diag_add_related(pass, d, v, e->vs, e->ve, "%s locks %s here", e->via, e->b);
+}
 
 static void report_xtu(omen_pass *pass, const edge *s, const edge *o) {
   const omen_file *f = omen_pass_file(pass, s->unit), *g = omen_pass_file(pass, o->unit);
   if (!f || !g)
     return;
+  char how[300] = "";
+  if (s->via)
+    snprintf(how, sizeof how, " (by %s, in %s)", s->via, s->via_unit);
   omen_diag *d =
       omen_pass_report(pass, &rule_order_xtu, f, s->bs, s->be,
-                       "%s is locked while holding %s, but %s locks them in the opposite order: two "
+                       "%s is locked%s while holding %s, but %s locks them in the opposite order: two "
                        "threads running both paths can each hold one and wait forever for the other",
-                       s->b, s->a, o->unit);
+                       s->b, how, s->a, strcmp(o->unit, s->unit) ? o->unit : "another path");
   omen_diag_set_scope(pass, d, s->scope);
   if (s->ae > s->as)
     omen_diag_add_related(pass, d, f, s->as, s->ae, "%s locked first here", s->a);
+  related_via(pass, d, s);
   if (o->ae > o->as)
-    omen_diag_add_related(pass, d, g, o->as, o->ae, "the other file locks %s first here", o->a);
+    omen_diag_add_related(pass, d, g, o->as, o->ae, "the other path locks %s first here", o->a);
   omen_diag_add_related(pass, d, g, o->bs, o->be, "and then %s here", o->b);
+  related_via(pass, d, o);
+}
+
+/* Edges through calls: each "C" edge (a held at a call to USR) joined with the "S" facts of USR
+ * (it acquires b in another file) becomes a->b at the call. Appended to es (room for cap). */
+static size_t join_calls(const edge *calls, size_t ncalls, const acq *qs, size_t nq, edge *es, size_t ne,
+                         size_t cap) {
+  for (size_t i = 0; i < ncalls && ne < cap; i++) {
+    const char *usr = calls[i].usr;
+    size_t l = 0, h = nq;
+    while (l < h) {
+      size_t m = l + (h - l) / 2;
+      if (strcmp(qs[m].usr, usr) < 0)
+        l = m + 1;
+      else
+        h = m;
+    }
+    for (size_t k = l; k < nq && strcmp(qs[k].usr, usr) == 0 && ne < cap; k++) {
+      if (strcmp(qs[k].unit, calls[i].unit) == 0 || strcmp(qs[k].xkey, calls[i].xa) == 0)
+        continue;
+      edge *e = &es[ne++];
+      *e = calls[i];
+      e->xb = qs[k].xkey;
+      e->b = qs[k].name;
+      e->via_unit = qs[k].unit;
+      e->vs = qs[k].s;
+      e->ve = qs[k].e;
+    }
+  }
+  return ne;
 }
 
 static omen_status finish(omen_pass *pass) {
   size_t n = omen_pass_nfacts(pass);
   omen_arena *a = omen_pass_arena(pass);
-  edge *es = n ? omen_arena_alloc(a, n * sizeof *es) : NULL;
-  if (n && !es)
+  size_t ncalls = 0, nq = 0, ne = 0;
+  for (size_t i = 0; i < n; i++) {
+    char k = omen_pass_fact(pass, i)->key[0];
+    ncalls += k == 'C';
+    nq += k == 'S';
+  }
+  size_t cap = n - ncalls - nq + (ncalls && nq ? MAX_VIA_EDGES : 0);
+  edge *es = cap ? omen_arena_alloc(a, cap * sizeof *es) : NULL;
+  edge *calls = ncalls ? omen_arena_alloc(a, ncalls * sizeof *calls) : NULL;
+  acq *qs = nq ? omen_arena_alloc(a, nq * sizeof *qs) : NULL;
+  if ((cap && !es) || (ncalls && !calls) || (nq && !qs))
     return OMEN_ENOMEM;
-  size_t ne = 0;
-  for (size_t i = 0; i < n; i++) /* facts come sorted by key: so do the edges */
-    if (parse_edge(a, omen_pass_fact(pass, i), &es[ne]))
+  size_t nc = 0, nqs = 0;
+  for (size_t i = 0; i < n; i++) { /* facts come sorted by key: the S facts by USR */
+    const omen_fact *f = omen_pass_fact(pass, i);
+    if (f->key[0] == 'E' && parse_edge(a, f, &es[ne]))
       ne++;
+    else if (f->key[0] == 'C' && parse_edge(a, f, &calls[nc]))
+      nc++;
+    else if (f->key[0] == 'S' && parse_acq(a, f, &qs[nqs]))
+      nqs++;
+  }
+  ne = join_calls(calls, nc, qs, nqs, es, ne, cap);
+  if (ne > 1)
+    qsort(es, ne, sizeof *es, edge_qcmp);
   for (size_t next = 0; next < ne;) {
     size_t lo, hi, lo2, hi2;
     edge_range(es, ne, es[next].xa, es[next].xb, &lo, &hi);
@@ -1071,11 +1263,11 @@ static omen_status finish(omen_pass *pass) {
         if (!inverts(&es[i], &es[j], false))
           continue;
         const edge *x = &es[i], *y = &es[j];
-        if (edge_cmp(y, x) < 0) { /* report in the first file */
+        if (site_cmp(y, x) < 0) { /* report in the first file */
           x = &es[j];
           y = &es[i];
         }
-        if (!site || edge_cmp(x, site) < 0 || (edge_cmp(x, site) == 0 && edge_cmp(y, other) < 0)) {
+        if (!site || site_cmp(x, site) < 0 || (site_cmp(x, site) == 0 && site_cmp(y, other) < 0)) {
           site = x;
           other = y;
         }
@@ -1097,6 +1289,7 @@ static omen_status run(omen_pass *pass, void **result) {
   check_leaks(pass, lk, seen, nseen);
   check_double(pass, lk);
   check_order(pass, lk);
+  export_calls(pass, lk);
   check_unheld(pass, lk);
   check_blocking(pass, lk);
   return OMEN_OK;

@@ -34,5 +34,6 @@ static pthread_mutex_t hdr_lock = PTHREAD_MUTEX_INITIALIZER;
 void conn_close(struct conn *c);
 void pool_drain(struct pool *p);
 void stats_flush(void);
+void stats_add(size_t bytes);
 
 #endif

@@ -9,6 +9,23 @@ pthread_mutex_t cfg_lock = PTHREAD_MUTEX_INITIALIZER;
 pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static unsigned long flushed;
+static size_t total_bytes;
+
+/* takes stats_lock: callers in other files must not hold a conn lock (they do: conn.c) */
+void stats_add(size_t bytes) {
+  pthread_mutex_lock(&stats_lock);
+  total_bytes += bytes;
+  pthread_mutex_unlock(&stats_lock);
+}
+
+/* stats_lock, then a connection's lock */
+void stats_reset_conn(struct conn *c) {
+  pthread_mutex_lock(&stats_lock);
+  pthread_mutex_lock(&c->lock);
+  c->sent = 0;
+  pthread_mutex_unlock(&c->lock);
+  pthread_mutex_unlock(&stats_lock);
+}
 
 /* stats_lock then log_lock, as in conn.c */
 void stats_flush(void) {
