@@ -45,6 +45,8 @@ typedef struct job {
   size_t nsnaps;
   omen_status status;
   size_t ngenerated;
+  size_t nheaders; /* C: project headers analyzed with this TU */
+  bool alone;      /* C: a header named on the command line that no TU included, parsed alone */
   char err[512];
   /* the run-level phase */
   uint32_t text_len;     /* C: the main file's length when its unit ran (a finish hook's file must match) */
@@ -81,6 +83,14 @@ typedef struct run {
   char *memo_dir;  /* the directory the walk is in, and its entry: cfg_for answers it without I/O */
   size_t memo_idx;
   omen_facts *facts; /* exported by units for the finish hooks; NULL when no enabled analyzer has one */
+  /* C/C++ headers: a project header is under one of hroots (the directories named on the command
+   * line and those of the files named), not a system header, not skipped nor excluded */
+  char **hroots;
+  size_t nhroots;
+  char **claimed; /* real paths of the files analyzed so far (open addressing; under mu while workers run) */
+  size_t nclaimed, capclaimed;
+  char **named_h; /* headers named on the command line: analyzed alone unless a TU of the run includes them */
+  size_t nnamed_h;
 } run;
 
 static cfg_entry *cfg_for(run *r, const char *path);
@@ -214,6 +224,8 @@ static job *go_job_for_dir(jobs *js, const char *dir) {
  * package sibling (analyzed, not reported on). */
 typedef enum add_how { ADD_WALKED, ADD_NAMED, ADD_SIBLING } add_how;
 
+static omen_status add_c_job(run *r, const char *path, unsigned lang, size_t size);
+
 static omen_status add_file(run *r, const char *path, add_how how) {
   unsigned lang = omen_lang_of_path(path);
   if (!lang)
@@ -245,6 +257,11 @@ static omen_status add_file(run *r, const char *path, add_how how) {
     j->cost += size;
     return OMEN_OK;
   }
+  return add_c_job(r, path, lang, size);
+}
+
+/* A C/C++ TU whose main file is path (a header named alone: lang says how to parse it). */
+static omen_status add_c_job(run *r, const char *path, unsigned lang, size_t size) {
   char *abs = omen_abspath(path);
   if (!abs)
     return OMEN_ENOMEM;
@@ -586,6 +603,119 @@ static bool in_roots(const omen_options *opt, char *const *roots, size_t nroots,
   }
   free(disp);
   return ok;
+}
+
+/* ---------- headers ---------- */
+
+enum { MAX_CLAIMED = 1 << 22, MAX_HEADERS_PER_TU = 4096 };
+
+static size_t str_hash(const char *s) {
+  size_t h = 2166136261u;
+  for (; *s; s++)
+    h = (h ^ (unsigned char)*s) * 16777619u;
+  return h;
+}
+
+/* Claims the file at real path key for analysis: 1 when this call claimed it, 0 when it was claimed
+ * before, -1 out of memory or past the cap. Under r->mu while workers run. */
+static int claim(run *r, const char *key) {
+  if (2 * (r->nclaimed + 1) > r->capclaimed) {
+    size_t cap = r->capclaimed ? r->capclaimed * 2 : 256;
+    if (cap > MAX_CLAIMED)
+      return -1;
+    char **nv = calloc(cap, sizeof *nv);
+    if (!nv)
+      return -1;
+    for (size_t i = 0; i < r->capclaimed; i++) {
+      if (!r->claimed[i])
+        continue;
+      size_t k = str_hash(r->claimed[i]) & (cap - 1);
+      while (nv[k])
+        k = (k + 1) & (cap - 1);
+      nv[k] = r->claimed[i];
+    }
+    free(r->claimed);
+    r->claimed = nv;
+    r->capclaimed = cap;
+  }
+  size_t k = str_hash(key) & (r->capclaimed - 1);
+  for (; r->claimed[k]; k = (k + 1) & (r->capclaimed - 1))
+    if (strcmp(r->claimed[k], key) == 0)
+      return 0;
+  if (!(r->claimed[k] = strdup(key)))
+    return -1;
+  r->nclaimed++;
+  return 1;
+}
+
+/* claim() by the file's real path (its lexical absolute path when it has none: an editor buffer). */
+static int claim_path(run *r, const char *abs) {
+  char *real = realpath(abs, NULL);
+  int c = claim(r, real ? real : abs);
+  free(real);
+  return c;
+}
+
+static bool skipped_dir(const char *name, size_t len) {
+  return (len == 6 && strncmp(name, "vendor", 6) == 0) || (len == 8 && strncmp(name, "testdata", 8) == 0) ||
+         (len == 12 && strncmp(name, "node_modules", 12) == 0) || name[0] == '.';
+}
+
+/* Is the header at abs (absolute, lexically clean) part of the project, as the walk would see it:
+ * under a header root, in no directory the walk skips, not excluded by --exclude or by cfg? *disp
+ * gets its display path (caller frees) when it is. */
+static bool project_header(const run *r, const omen_config *cfg, const char *abs, char **disp) {
+  *disp = NULL;
+  const char *rest = NULL;
+  for (size_t i = 0; i < r->nhroots && !rest; i++) {
+    size_t n = strlen(r->hroots[i]);
+    if (strncmp(r->hroots[i], abs, n) == 0 && (abs[n] == '/' || n == 1))
+      rest = abs + (n == 1 ? 1 : n + 1);
+  }
+  if (!rest)
+    return false;
+  for (const char *p = rest, *e; (e = strchr(p, '/')) != NULL; p = e + 1)
+    if (skipped_dir(p, (size_t)(e - p)))
+      return false;
+  char *d = relative_to_cwd(abs);
+  if (!d)
+    return false;
+  bool ok = true;
+  /* every directory on the way, as the walk tests them, then the file */
+  for (char *e = strchr(d + 1, '/'); ok && e; e = strchr(e + 1, '/')) {
+    *e = '\0';
+    const char *base = strrchr(d, '/');
+    ok = !excluded(r->opt, d, base ? base + 1 : d) && !config_excludes(cfg, d, true);
+    *e = '/';
+  }
+  const char *base = strrchr(d, '/');
+  if (ok)
+    ok = !excluded(r->opt, d, base ? base + 1 : d) && !(cfg && omen_config_excluded(cfg, d));
+  if (!ok) {
+    free(d);
+    return false;
+  }
+  *disp = d;
+  return true;
+}
+
+typedef struct inclusions {
+  CXTranslationUnit tu;
+  CXFile v[MAX_HEADERS_PER_TU]; /* the files the TU includes that are not system headers */
+  size_t n;
+} inclusions;
+
+static void on_inclusion(CXFile file, CXSourceLocation *stack, unsigned depth, CXClientData data) {
+  inclusions *in = data;
+  if (depth == 0 || !file || in->n == MAX_HEADERS_PER_TU)
+    return; /* the main file */
+  if (clang_Location_isInSystemHeader(clang_getLocationForOffset(in->tu, file, 0)))
+    return;
+  for (size_t i = 0; i < in->n; i++) /* a header without include guards comes once per #include */
+    if (clang_File_isEqual(in->v[i], file))
+      return;
+  (void)stack;
+  in->v[in->n++] = file;
 }
 
 /* ---------- analysis of one job ---------- */
@@ -1000,6 +1130,104 @@ static omen_status run_go(run *r, worker *w, job *j) {
   return s;
 }
 
+/* After the analyzers of C/C++ unit u ran (status s): its diagnostics move into j and are finished
+ * while the TU is alive; u's memory is released. */
+static omen_status c_unit_done(run *r, job *j, omen_unit *u, omen_status s) {
+  const omen_file *files[1] = {u->cfile};
+  size_t from = j->ndiags;
+  omen_status cs = collect(j, u, files, 1);
+  if (s == OMEN_OK)
+    s = cs;
+  unit_file uf = {u->cfile, j->lang, {{0}, NULL, NULL}, u->tu, u->tu ? u->cxmain : NULL};
+  if (s == OMEN_OK)
+    s = finish_unit(r, j, from, &uf, 1);
+  for (size_t k = 0; k < u->ndiags; k++) {
+    omen_diag_clear(u->diags[k]);
+    free(u->diags[k]);
+  }
+  free(u->diags);
+  u->diags = NULL;
+  u->ndiags = 0;
+  omen_arena_free(u->arena);
+  u->arena = NULL;
+  return s;
+}
+
+/* The analyzers of j once more on its parsed TU, with the project header file (display path disp)
+ * as the focus file: what they see as "the main file" and report on. */
+static omen_status run_header(run *r, worker *w, job *j, CXTranslationUnit tu, CXFile file, const char *disp) {
+  char why[512];
+  omen_file *hf = NULL;
+  omen_unit u = {0};
+  u.lang = j->lang;
+  omen_status s = omen_reader_read(r->reader, disp, &hf, why, sizeof why);
+  if (s == OMEN_ENOMEM)
+    return s;
+  if (s != OMEN_OK) {
+    report_read_error(j, &u, disp, why, r->opt->log);
+    return OMEN_OK;
+  }
+  size_t len = 0;
+  const char *text = clang_getFileContents(tu, file, &len);
+  if (!text || len != hf->len || memcmp(text, hf->text, len) != 0) {
+    /* offsets would not agree: it changed on disk since clang read it */
+    if (r->opt->log)
+      fprintf(r->opt->log, "omen: %s: changed while being analyzed; not analyzed\n", disp);
+    omen_file_free(hf);
+    return OMEN_OK;
+  }
+  j->nheaders++;
+  u.arena = omen_arena_new();
+  u.tu = tu;
+  u.cfile = hf;
+  u.cxmain = file;
+  u.order = r->order;
+  u.norder = r->norder;
+  u.cfg = j->cfg;
+  u.cancel = r->opt->cancel;
+  u.seconds = w->seconds;
+  s = u.arena ? omen_unit_run(&u, j->enabled) : OMEN_ENOMEM;
+  if (s == OMEN_EINTERNAL)
+    snprintf(j->err, sizeof j->err, "internal error while analyzing %s", disp);
+  s = c_unit_done(r, j, &u, s);
+  omen_file_free(hf);
+  return s;
+}
+
+/* The project headers j's TU includes that no other unit of the run claimed yet: each is analyzed
+ * here, once per run, whichever TU gets to it first. System headers never are. */
+static omen_status run_headers(run *r, worker *w, job *j, CXTranslationUnit tu) {
+  inclusions *in = malloc(sizeof *in);
+  if (!in)
+    return OMEN_ENOMEM;
+  in->n = 0;
+  in->tu = tu;
+  clang_getInclusions(tu, on_inclusion, in);
+  omen_status s = OMEN_OK;
+  for (size_t i = 0; i < in->n && s == OMEN_OK; i++) {
+    CXFile file = in->v[i];
+    CXString name = clang_getFileName(file);
+    const char *ns = clang_getCString(name);
+    char *abs = ns && *ns ? omen_abspath(ns) : NULL, *disp = NULL;
+    clang_disposeString(name);
+    if (abs && project_header(r, j->cfg, abs, &disp)) {
+      char *real = realpath(abs, NULL);
+      pthread_mutex_lock(&r->mu);
+      int c = claim(r, real ? real : abs);
+      pthread_mutex_unlock(&r->mu);
+      free(real);
+      if (c < 0)
+        s = OMEN_ENOMEM;
+      else if (c > 0)
+        s = run_header(r, w, j, tu, file, disp);
+    }
+    free(abs);
+    free(disp);
+  }
+  free(in);
+  return s;
+}
+
 static omen_status run_c(run *r, worker *w, job *j) {
   const char *path = j->files[0];
   char why[512];
@@ -1013,6 +1241,7 @@ static omen_status run_c(run *r, worker *w, job *j) {
     report_read_error(j, &u, path, why, r->opt->log);
     return OMEN_OK;
   }
+  u.cfile = f;
   if (!w->index)
     w->index = clang_createIndex(0, 0);
   char *abs = omen_abspath(path);
@@ -1061,7 +1290,6 @@ static omen_status run_c(run *r, worker *w, job *j) {
   } else {
     u.arena = omen_arena_new();
     u.tu = tu;
-    u.cfile = f;
     u.cxmain = clang_getFile(tu, abs);
     u.order = r->order;
     u.cfg = j->cfg;
@@ -1094,7 +1322,8 @@ static omen_status run_c(run *r, worker *w, job *j) {
         }
         clang_disposeString(sp);
         clang_disposeDiagnostic(d);
-        omen_unit_report(&u, &omen_rule_compile_error, f, at, at, m);
+        if (!j->alone) /* a header alone need not compile: it relies on what its includers include first */
+          omen_unit_report(&u, &omen_rule_compile_error, f, at, at, m);
         if (r->opt->log)
           fprintf(r->opt->log, "omen: %s: %s\n", path, m);
         break;
@@ -1109,22 +1338,11 @@ static omen_status run_c(run *r, worker *w, job *j) {
         snprintf(j->err, sizeof j->err, "internal error while analyzing %s", path);
     }
   }
-  const omen_file *files[1] = {f};
-  size_t from = j->ndiags;
-  omen_status cs = collect(j, &u, files, 1);
-  if (s == OMEN_OK)
-    s = cs;
-  unit_file mainf = {f, j->lang, {{0}, NULL, NULL}, tu, tu ? u.cxmain : NULL};
-  if (s == OMEN_OK)
-    s = finish_unit(r, j, from, &mainf, 1);
-  for (size_t k = 0; k < u.ndiags; k++) {
-    omen_diag_clear(u.diags[k]);
-    free(u.diags[k]);
-  }
-  free(u.diags);
+  s = c_unit_done(r, j, &u, s);
+  if (s == OMEN_OK && tu)
+    s = run_headers(r, w, j, tu);
   if (tu)
     clang_disposeTranslationUnit(tu);
-  omen_arena_free(u.arena);
   omen_file_free(f);
   free(abs);
   free(uf);
@@ -1336,6 +1554,78 @@ static omen_status finish_run(run *r, char *err, size_t errlen) {
   }
   run_files_free(&rf);
   return s;
+}
+
+/* A header named on the command line that no TU of the run included, as a TU of its own: with the
+ * flags (and the language, when its name allows) of the database entry nearest to it (the longest
+ * common directory; the first of those), else with the defaults. */
+static omen_status add_alone(run *r, const compdb *db, const char *path) {
+  unsigned lang = omen_lang_of_header(path);
+  char *abs = omen_abspath(path);
+  if (!abs)
+    return OMEN_ENOMEM;
+  const cmd *best = NULL;
+  size_t bestn = 0;
+  for (size_t i = 0; i < db->n; i++) {
+    unsigned el = omen_lang_of_path(db->v[i].abs);
+    if (!el || el == OMEN_LANG_GO || (lang == OMEN_LANG_CPP && el != OMEN_LANG_CPP))
+      continue;
+    size_t n = 0, dir = 0;
+    for (; abs[n] && abs[n] == db->v[i].abs[n]; n++)
+      if (abs[n] == '/')
+        dir = n + 1;
+    if (dir > bestn) {
+      best = &db->v[i];
+      bestn = dir;
+    }
+  }
+  free(abs);
+  if (best)
+    lang = omen_lang_of_path(best->abs);
+  struct stat st;
+  size_t before = r->js.n;
+  omen_status s = add_c_job(r, path, lang, stat(path, &st) == 0 ? (size_t)st.st_size : 0);
+  if (s != OMEN_OK || r->js.n == before)
+    return s;
+  job *j = &r->js.v[r->js.n - 1];
+  j->alone = true;
+  if (!best)
+    return default_args(j);
+  for (size_t k = 0; k < best->nargs; k++)
+    if (!push_str(&j->args, &j->nargs, best->args[k]))
+      return OMEN_ENOMEM;
+  /* last, so it wins: a .h is a C or C++ header as its neighbour is a C or C++ file */
+  return push_str(&j->args, &j->nargs, "-x") && push_str(&j->args, &j->nargs, lang == OMEN_LANG_C ? "c" : "c++")
+             ? OMEN_OK
+             : OMEN_ENOMEM;
+}
+
+/* Runs jobs [from, n) of r in opt->jobs workers (the calling thread is one of them). */
+static omen_status run_pool(run *r, size_t from) {
+  unsigned nj = r->opt->jobs;
+  if (nj == 0) {
+    long c = sysconf(_SC_NPROCESSORS_ONLN);
+    nj = c > 0 ? (unsigned)c : 1;
+  }
+  if (nj > r->js.n - from)
+    nj = r->js.n > from ? (unsigned)(r->js.n - from) : 1;
+  if (nj > 256)
+    nj = 256;
+  pthread_t *th = calloc(nj, sizeof *th);
+  if (!th)
+    return OMEN_ENOMEM;
+  r->next = from;
+  unsigned started = 0;
+  for (unsigned i = 1; i < nj; i++) {
+    if (pthread_create(&th[i], NULL, work, r) != 0)
+      break;
+    started++;
+  }
+  work(r);
+  for (unsigned i = 1; i <= started; i++)
+    pthread_join(th[i], NULL);
+  free(th);
+  return OMEN_OK;
 }
 
 /* ---------- aggregation ---------- */
@@ -1658,6 +1948,14 @@ omen_status omen_check(const omen_options *opt, omen_reader *reader, omen_result
       s = OMEN_ENOMEM;
       break;
     }
+    /* headers under a named directory, or beside a named file, are the project's */
+    char *hr = strdup(roots[nroots]);
+    char *slash = hr && !S_ISDIR(st.st_mode) ? strrchr(hr, '/') : NULL;
+    if (slash)
+      slash[slash == hr] = '\0';
+    if (!hr || !push_str(&r.hroots, &r.nhroots, hr))
+      s = OMEN_ENOMEM;
+    free(hr);
     nroots++;
     const cfg_entry *ce = S_ISDIR(st.st_mode) ? NULL : cfg_for(&r, disp);
     if (S_ISDIR(st.st_mode))
@@ -1670,6 +1968,8 @@ omen_status omen_check(const omen_options *opt, omen_reader *reader, omen_result
       s = add_package_of(&r, disp);
     else if (omen_lang_of_path(disp))
       s = add_file(&r, disp, ADD_NAMED);
+    else if (omen_lang_of_header(disp))
+      s = push_str(&r.named_h, &r.nnamed_h, disp) ? OMEN_OK : OMEN_ENOMEM;
     else if (opt->log)
       fprintf(opt->log, "omen: %s: not a Go, C or C++ source file, skipped\n", disp);
     free(disp);
@@ -1702,7 +2002,6 @@ omen_status omen_check(const omen_options *opt, omen_reader *reader, omen_result
       s = default_args(j);
     }
   }
-  compdb_free(&db);
   for (size_t i = 0; i < nroots; i++)
     free(roots[i]);
   free(roots);
@@ -1734,30 +2033,26 @@ omen_status omen_check(const omen_options *opt, omen_reader *reader, omen_result
   if (s == OMEN_OK) {
     if (r.js.n > 1)
       qsort(r.js.v, r.js.n, sizeof *r.js.v, cmp_cost);
-    unsigned nj = opt->jobs;
-    if (nj == 0) {
-      long c = sysconf(_SC_NPROCESSORS_ONLN);
-      nj = c > 0 ? (unsigned)c : 1;
-    }
-    if (nj > r.js.n)
-      nj = r.js.n ? (unsigned)r.js.n : 1;
-    if (nj > 256)
-      nj = 256;
     pthread_mutex_init(&r.mu, NULL);
-    pthread_t *th = calloc(nj, sizeof *th);
-    if (!th)
-      s = OMEN_ENOMEM;
-    unsigned started = 0;
-    for (unsigned i = 1; th && i < nj; i++) {
-      if (pthread_create(&th[i], NULL, work, &r) != 0)
-        break;
-      started++;
+    /* a file analyzed as a TU of its own is no header to analyze again (#include "x.c") */
+    for (size_t i = 0; i < r.js.n && s == OMEN_OK; i++)
+      if (r.js.v[i].lang != OMEN_LANG_GO && claim_path(&r, r.js.v[i].abs) < 0)
+        s = OMEN_ENOMEM;
+    if (s == OMEN_OK)
+      s = run_pool(&r, 0);
+    /* headers named on the command line that no TU of the run included: each parsed alone */
+    size_t first = r.js.n;
+    for (size_t i = 0; i < r.nnamed_h && s == OMEN_OK; i++) {
+      char *abs = omen_abspath(r.named_h[i]);
+      int c = abs ? claim_path(&r, abs) : -1;
+      free(abs);
+      if (c < 0)
+        s = OMEN_ENOMEM;
+      else if (c > 0)
+        s = add_alone(&r, &db, r.named_h[i]);
     }
-    if (th)
-      work(&r);
-    for (unsigned i = 1; i <= started; i++)
-      pthread_join(th[i], NULL);
-    free(th);
+    if (s == OMEN_OK && r.js.n > first)
+      s = run_pool(&r, first);
     pthread_mutex_destroy(&r.mu);
     bool failed = false;
     for (size_t i = 0; i < r.js.n && !failed; i++)
@@ -1765,6 +2060,8 @@ omen_status omen_check(const omen_options *opt, omen_reader *reader, omen_result
     if (s == OMEN_OK && r.facts && !failed)
       s = finish_run(&r, err, errlen);
   }
+
+  compdb_free(&db);
 
   /* aggregate */
   size_t total = 0, nsnap = 0;
@@ -1777,7 +2074,7 @@ omen_status omen_check(const omen_options *opt, omen_reader *reader, omen_result
     }
     total += j->ndiags;
     nsnap += j->nsnaps;
-    res->nfiles += j->nfiles - j->ngenerated;
+    res->nfiles += j->nfiles - j->ngenerated + j->nheaders;
     res->ngenerated += j->ngenerated;
   }
   res->nunits = r.js.n;
@@ -1832,6 +2129,15 @@ omen_status omen_check(const omen_options *opt, omen_reader *reader, omen_result
   free(r.seconds);
   free_cfgs(&r);
   omen_facts_free(r.facts);
+  for (size_t i = 0; i < r.nhroots; i++)
+    free(r.hroots[i]);
+  free(r.hroots);
+  for (size_t i = 0; i < r.capclaimed; i++)
+    free(r.claimed[i]);
+  free(r.claimed);
+  for (size_t i = 0; i < r.nnamed_h; i++)
+    free(r.named_h[i]);
+  free(r.named_h);
   if (s != OMEN_OK) {
     if (!err[0])
       snprintf(err, errlen, "%s", omen_status_str(s));

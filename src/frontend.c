@@ -30,6 +30,16 @@ unsigned omen_lang_of_path(const char *path) {
   return 0;
 }
 
+unsigned omen_lang_of_header(const char *path) {
+  if (ends_with(path, ".h"))
+    return OMEN_LANG_C;
+  static const char *const cpp[] = {".hh", ".hpp", ".hxx", ".h++", ".H", NULL};
+  for (size_t i = 0; cpp[i]; i++)
+    if (ends_with(path, cpp[i]))
+      return OMEN_LANG_CPP;
+  return 0;
+}
+
 static int count_ts_errors(TSNode n) {
   if (!ts_node_has_error(n))
     return 0;

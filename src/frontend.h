@@ -10,6 +10,9 @@
 
 /* Which language a path is, by its extension: OMEN_LANG_* or 0. Headers (.h/.hpp) return 0. */
 unsigned omen_lang_of_path(const char *path);
+/* OMEN_LANG_C (.h) or OMEN_LANG_CPP (.hh .hpp .hxx .h++ .H) for a header named alone on the command
+ * line (headers a TU includes are analyzed in that TU's language); 0 for anything else. */
+unsigned omen_lang_of_header(const char *path);
 
 /* Number of syntax errors in text when parsed as path's language (Go: ERROR and MISSING nodes;
  * C/C++: libclang error diagnostics with default flags). -1 when it cannot be parsed at all. */

@@ -36,10 +36,12 @@ const TSLanguage *omen_go_language(void);
  * the file was not scanned. Owned by the engine, lives as long as the unit. */
 void *omen_pass_go_scan(const omen_pass *p, size_t i);
 
-/* C/C++ units: one translation unit; only its main file is reported on. */
+/* C/C++ units: one parsed translation unit and its focus file, the only file reported on: the TU's
+ * main file, or one project header it includes (each analyzed once per run; docs/architecture.md,
+ * Headers). "Main file" below means the focus file. */
 CXTranslationUnit omen_pass_c_tu(const omen_pass *p);
 const omen_file *omen_pass_c_file(const omen_pass *p);
-/* Is this cursor location in the main file? If so, *off gets its byte offset. */
+/* Is this cursor location in the main (focus) file? If so, *off gets its byte offset. */
 bool omen_pass_c_in_main(const omen_pass *p, CXSourceLocation loc, uint32_t *off);
 
 /* Reporting. All return NULL (and the pass records OMEN_ENOMEM) when memory runs out; every

@@ -1,13 +1,13 @@
 /* suppress.h - suppression comments in source: finding them in a file and matching findings.
  *
  * Forms (in Go and C/C++ line or block comments; text inside string, rune and raw-string
- * literals is never a comment):
- *   //omen:ignore RULE[,RULE...] reason       this line and the next (in a comment over several
- *                                             lines: to the line after the comment)
- *   //omen:file-ignore RULE[,RULE...] reason  the whole file
- *   // NOLINT(omen-RULE[,omen-RULE...]) reason            (C/C++, clang-tidy's forms) this line
- *   // NOLINTNEXTLINE(omen-RULE,...) reason               the next line
- *   // NOLINTBEGIN(omen-RULE,...) reason ... // NOLINTEND(omen-RULE,...)   the lines between
+ * literals is never a comment; listed here with a leading "-" so that this comment holds none):
+ *   - //omen:ignore RULE[,RULE...] reason       this line and the next (in a comment over several
+ *                                               lines: to the line after the comment)
+ *   - //omen:file-ignore RULE[,RULE...] reason  the whole file
+ *   - (C/C++, clang-tidy's forms) NOLINT, NOLINTNEXTLINE and NOLINTBEGIN ... NOLINTEND, each
+ *     directly followed by a parenthesised list of omen-RULE names, then the reason: this line,
+ *     the next line, the lines between
  * RULE is a rule id ("thread-leak/thread-not-joined"), a family ("thread-leak") or "all"; in the
  * NOLINT forms each name carries the "omen-" prefix, names without it belong to clang-tidy and are
  * left alone, and a NOLINT without an omen- name is not omen's. A space may follow "//"
@@ -31,8 +31,8 @@
 #include "omen.h"
 
 typedef enum omen_ignore_form {
-  OMEN_IGNORE_LINE,      /* omen:ignore */
-  OMEN_IGNORE_FILE,      /* omen:file-ignore */
+  OMEN_IGNORE_LINE,      /* the omen:ignore form */
+  OMEN_IGNORE_FILE,      /* the omen:file-ignore form */
   OMEN_IGNORE_NOLINT,    /* NOLINT(...) */
   OMEN_IGNORE_NEXTLINE,  /* NOLINTNEXTLINE(...) */
   OMEN_IGNORE_BLOCK,     /* NOLINTBEGIN(...) up to the matching NOLINTEND */

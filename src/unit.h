@@ -22,8 +22,8 @@ typedef struct omen_unit {
   size_t *nbad;
   /* C/C++ */
   CXTranslationUnit tu;
-  const omen_file *cfile;
-  CXFile cxmain;
+  const omen_file *cfile; /* the focus file: the TU's main file or a project header */
+  CXFile cxmain;          /* the focus file in tu */
   /* analysis */
   const omen_analyzer *const *order;
   size_t norder;
