@@ -108,6 +108,46 @@ static const omen_rule rule_order = {
     .lang = "c/c++",
 };
 
+static const omen_rule rule_order_xtu = {
+    .id = "deadlock/mutex-order-inversion-across-files",
+    .severity = OMEN_SEV_WARNING,
+    .confidence = OMEN_CONF_MEDIUM,
+    .summary = "Two mutexes are locked in opposite orders in two different files",
+    .what = "When omen analyzes several C/C++ files in one run (a directory, several files, or a compile "
+            "database with `-p`), flags a pair of mutexes A and B that code in one file locks A then B and "
+            "code in another file locks B then A, directly, through calls to functions of the same file, or "
+            "through a call to a function (with external linkage) defined in another file that locks B, "
+            "itself or through its own calls in its file. Only mutexes that are the same object in both "
+            "files count: a global with external "
+            "linkage that a header declares (matched by its linker-level name, USR, and that header), or a "
+            "field of a struct or class declared in a header (`struct conn`'s `lock` vs `struct pool`'s "
+            "`lock`, whatever object it is reached through). Locals, `static` globals (also when a header "
+            "declares them: each file gets its own copy), globals no header declares (separate programs in "
+            "one directory, such as tests, often define the same names) and fields of structs declared in a "
+            "`.c` file never match across files. Reported once, "
+            "at the second acquisition in the first file (by path), with the other file's acquisitions as "
+            "related locations. Not flagged when both paths hold a third shared mutex at the time, nor "
+            "when one file already takes both orders (deadlock/mutex-order-inversion reports that).",
+    .why = "When two threads run the two paths at once, each can take its first mutex and wait forever "
+           "for the other's. With the two orders in different files, no review of either file shows it.",
+    .example = "/* conn.c */\n"
+               "void conn_close(struct conn *c) {\n"
+               "  pthread_mutex_lock(&c->lock);\n"
+               "  pthread_mutex_lock(&c->pool->lock); /* conn, then pool */\n"
+               "  /* ... */\n"
+               "}\n"
+               "/* pool.c */\n"
+               "void pool_drain(struct pool *p) {\n"
+               "  pthread_mutex_lock(&p->lock);\n"
+               "  pthread_mutex_lock(&p->head->lock); /* pool, then conn */\n"
+               "  /* ... */\n"
+               "}",
+    .instead = "Document one order (pool before conn) in the header that declares both structs and follow it "
+               "in every file, or release the first mutex before taking the second.",
+    .fix = "None: the right order is a design decision.",
+    .lang = "c/c++",
+};
+
 static const omen_rule rule_unheld = {
     .id = "deadlock/unlock-not-held",
     .severity = OMEN_SEV_ERROR,
@@ -161,8 +201,8 @@ static const omen_rule rule_blocking = {
     .lang = "c/c++",
 };
 
-static const omen_rule *const rules[] = {&rule_leak,   &rule_double,   &rule_order,
-                                         &rule_unheld, &rule_blocking, NULL};
+static const omen_rule *const rules[] = {&rule_leak,     &rule_double,    &rule_order, &rule_unheld,
+                                         &rule_blocking, &rule_order_xtu, NULL};
 static const omen_analyzer *const requires[] = {&omen_c_inspect, &omen_c_locks, NULL};
 
 static bool func_ok(const omen_c_lockinfo *lk, uint32_t f) {
@@ -771,31 +811,38 @@ static void check_blocking(omen_pass *pass, const omen_c_lockinfo *lk) {
 
 /* ---- lock order ---- */
 
+static void export_pairs(omen_pass *pass, const omen_c_lockinfo *lk, const void *ps, uint32_t n);
+
 #define GATES 4
 
 typedef struct pair {
   const char *a, *b; /* ckeys: a held when b was acquired */
+  uint32_t ma, mb;   /* their mutexes */
+  uint32_t func;     /* where b is acquired */
   uint32_t a_at_s, a_at_e, b_at_s, b_at_e;
   const char *gate[GATES]; /* other mutexes held at the time: a common one serializes both paths */
+  uint32_t mgate[GATES];
   uint32_t ngate;
 } pair;
 
 #define MAX_PAIRS 2048
 
 static void add_pair(const omen_c_lockinfo *lk, pair *ps, uint32_t *n, omen_c_lockset held, uint32_t h,
-                     const char *b, uint32_t bs, uint32_t be, uint32_t as, uint32_t ae) {
-  const char *a = lk->mutexes[held.mutex[h]].ckey;
+                     uint32_t mb, uint32_t func, uint32_t bs, uint32_t be, uint32_t as, uint32_t ae) {
+  const char *a = lk->mutexes[held.mutex[h]].ckey, *b = lk->mutexes[mb].ckey;
   if (!a || !b || strcmp(a, b) == 0 || *n == MAX_PAIRS)
     return;
   for (uint32_t i = 0; i < *n; i++)
     if (strcmp(ps[i].a, a) == 0 && strcmp(ps[i].b, b) == 0 && ps[i].ngate == 0)
       return;
   pair *p = &ps[(*n)++];
-  *p = (pair){a, b, as, ae, bs, be, {NULL}, 0};
+  *p = (pair){a, b, held.mutex[h], mb, func, as, ae, bs, be, {NULL}, {0}, 0};
   for (uint32_t g = 0; g < held.n; g++) {
     const char *gk = lk->mutexes[held.mutex[g]].ckey;
-    if (g != h && gk && strcmp(gk, b) != 0 && p->ngate < GATES)
+    if (g != h && gk && strcmp(gk, b) != 0 && p->ngate < GATES) {
+      p->mgate[p->ngate] = held.mutex[g];
       p->gate[p->ngate++] = gk;
+    }
   }
 }
 
@@ -866,7 +913,7 @@ static void check_order(omen_pass *pass, const omen_c_lockinfo *lk) {
       uint32_t as, ae;
       held_span(lk, held, h, &as, &ae);
       for (uint32_t j = 0; j < nm; j++)
-        add_pair(lk, ps, &n, held, h, lk->mutexes[ms[j]].ckey, call->start, call->end, as, ae);
+        add_pair(lk, ps, &n, held, h, ms[j], call->func, call->start, call->end, as, ae);
     }
   }
   const omen_file *f = omen_pass_c_file(pass);
@@ -886,6 +933,372 @@ static void check_order(omen_pass *pass, const omen_c_lockinfo *lk) {
       break;
     }
   }
+  export_pairs(pass, lk, ps, n);
+}
+
+/* ---- lock order across files (the run-level phase) ----
+ * Each unit exports its ordered pairs whose two mutexes have a cross-TU identity (xkey) as facts:
+ * key "XA\nXB" (A held when B was acquired), data in text, one field per line:
+ * "BS BE AS AE" (offsets, zero-padded so that sorting by data sorts by position), the function, A's
+ * and B's names, then the xkeys of the other mutexes held at the time (gates). finish() pairs A->B
+ * of one file with B->A of another. */
+
+static void export_pairs(omen_pass *pass, const omen_c_lockinfo *lk, const void *pv, uint32_t n) {
+  const pair *ps = pv;
+  omen_arena *a = omen_pass_arena(pass);
+  for (uint32_t i = 0; i < n; i++) {
+    const pair *p = &ps[i];
+    const char *xa = lk->mutexes[p->ma].xkey, *xb = lk->mutexes[p->mb].xkey;
+    if (!xa || !xb || strcmp(xa, xb) == 0)
+      continue;
+    const char *fn = p->func != OMEN_C_NONE ? lk->in->funcs[p->func].name : "";
+    char *data = omen_arena_printf(a, "%010u %010u %010u %010u\n%s\n%s\n%s", p->b_at_s, p->b_at_e, p->a_at_s,
+                                   p->a_at_e, fn ? fn : "", p->a, p->b);
+    for (uint32_t g = 0; data && g < p->ngate; g++) {
+      const char *xg = lk->mutexes[p->mgate[g]].xkey;
+      if (xg)
+        data = omen_arena_printf(a, "%s\n%s", data, xg);
+    }
+    char *key = omen_arena_printf(a, "E\n%s\n%s", xa, xb);
+    if (data && key)
+      omen_pass_export(pass, key, data, strlen(data));
+  }
+}
+
+/* The USR of function cursor fn in arena a when it has external linkage and is not a system
+ * header's; NULL otherwise. */
+static const char *extern_usr(omen_arena *a, CXCursor fn) {
+  enum CXCursorKind k = clang_getCursorKind(fn);
+  if ((k != CXCursor_FunctionDecl && k != CXCursor_CXXMethod) ||
+      clang_getCursorLinkage(fn) != CXLinkage_External ||
+      clang_Location_isInSystemHeader(clang_getCursorLocation(fn)))
+    return NULL;
+  CXString u = clang_getCursorUSR(fn);
+  const char *us = clang_getCString(u);
+  char *out = us && *us ? omen_arena_strdup(a, us) : NULL;
+  clang_disposeString(u);
+  return out;
+}
+
+/* Facts for lock orders through calls between files: "S\nUSR" for each mutex with a cross-TU key
+ * that a function of this file with external linkage acquires (data "S E\nfunction\nname\nxkey",
+ * where it is acquired), and "C\nUSR" for each such mutex held at a call to a function defined
+ * elsewhere (data "BS BE AS AE\nfunction\nname\ncallee\nxkey" then gates, as the pairs). */
+static void export_calls(omen_pass *pass, const omen_c_lockinfo *lk) {
+  omen_arena *a = omen_pass_arena(pass);
+  for (uint32_t f = 0; f < lk->in->nfuncs; f++) {
+    const omen_c_summary *sm = &lk->funcs[f].summary;
+    if (!lk->funcs[f].relevant || !func_ok(lk, f) || sm->nacquires == 0)
+      continue;
+    const char *usr = extern_usr(a, lk->in->funcs[f].cursor);
+    char *key = usr ? omen_arena_printf(a, "S\n%s", usr) : NULL;
+    for (uint32_t i = 0; key && i < sm->nacquires; i++) {
+      const omen_c_mutex *m = &lk->mutexes[sm->acquires[i].mutex];
+      uint32_t op = sm->acquires[i].op;
+      if (!m->xkey || !m->ckey || sm->acquires[i].shared)
+        continue;
+      uint32_t s0 = op != OMEN_C_NONE ? lk->ops[op].start : lk->in->funcs[f].start;
+      uint32_t e0 = op != OMEN_C_NONE ? lk->ops[op].end : lk->in->funcs[f].start;
+      char *data =
+          omen_arena_printf(a, "%010u %010u\n%s\n%s\n%s", s0, e0, lk->in->funcs[f].name, m->ckey, m->xkey);
+      if (data)
+        omen_pass_export(pass, key, data, strlen(data));
+    }
+  }
+  for (uint32_t ci = 0; ci < lk->in->ncalls; ci++) {
+    const omen_c_call *call = &lk->in->calls[ci];
+    if (!call->direct || call->func == OMEN_C_NONE || !lk->funcs[call->func].relevant ||
+        !func_ok(lk, call->func) || lk->callee[ci] != OMEN_C_NONE ||
+        omen_c_locks_op_of_call(lk, ci) != OMEN_C_NONE)
+      continue;
+    omen_c_lockset held = omen_c_locks_at_call(lk, ci, false);
+    bool any = false;
+    for (uint32_t h = 0; h < held.n && !any; h++)
+      any = lk->mutexes[held.mutex[h]].xkey != NULL;
+    const char *usr = any ? extern_usr(a, call->callee) : NULL;
+    char *key = usr ? omen_arena_printf(a, "C\n%s", usr) : NULL;
+    for (uint32_t h = 0; key && h < held.n; h++) {
+      const omen_c_mutex *m = &lk->mutexes[held.mutex[h]];
+      if (!m->xkey || !m->ckey)
+        continue;
+      uint32_t as, ae;
+      held_span(lk, held, h, &as, &ae);
+      char *data = omen_arena_printf(a, "%010u %010u %010u %010u\n%s\n%s\n%s\n%s", call->start, call->end, as,
+                                     ae, lk->in->funcs[call->func].name, m->ckey, call->name, m->xkey);
+      for (uint32_t g = 0; data && g < held.n; g++) {
+        const char *xg = lk->mutexes[held.mutex[g]].xkey;
+        if (g != h && xg)
+          data = omen_arena_printf(a, "%s\n%s", data, xg);
+      }
+      if (data)
+        omen_pass_export(pass, key, data, strlen(data));
+    }
+  }
+}
+
+typedef struct edge {
+  const char *xa, *xb, *unit, *scope, *a, *b;
+  uint32_t bs, be, as, ae;
+  const char *gate[GATES];
+  uint32_t ngate;
+  /* through a call to a function of another file: its name, that file, where it takes b */
+  const char *via, *via_unit;
+  const char *usr; /* "C" facts: the callee's USR */
+  uint32_t vs, ve;
+} edge;
+
+/* The lines of text d after its first (at most cap) into line/len; returns how many. */
+static size_t split_lines(const char *d, const char **line, size_t *len, size_t cap) {
+  size_t n = 0;
+  for (const char *q = strchr(d, '\n'); q && n < cap; q = strchr(q, '\n')) {
+    q++;
+    const char *end = strchr(q, '\n');
+    line[n] = q;
+    len[n++] = end ? (size_t)(end - q) : strlen(q);
+  }
+  return n;
+}
+
+/* Parses an "E" fact (key "E\nXA\nXB") or a "C" fact (key "C\nUSR", data with the callee and XA
+ * after the names) into e, strings copied into arena a; false when malformed. */
+static bool parse_edge(omen_arena *a, const omen_fact *f, edge *e) {
+  memset(e, 0, sizeof *e);
+  bool call = f->key[0] == 'C';
+  const char *k = f->key + 2, *nl = strchr(k, '\n');
+  if (!call && !nl)
+    return false;
+  const char *d = f->data; /* NUL-terminated by the store */
+  if (sscanf(d, "%u %u %u %u", &e->bs, &e->be, &e->as, &e->ae) != 4)
+    return false;
+  const char *line[4 + GATES];
+  size_t len[4 + GATES];
+  size_t nline = split_lines(d, line, len, 4 + GATES), g0 = call ? 4 : 3;
+  if (nline < g0)
+    return false;
+  e->unit = f->unit;
+  e->scope = omen_arena_strndup(a, line[0], len[0]);
+  e->a = omen_arena_strndup(a, line[1], len[1]);
+  if (call) {
+    e->via = omen_arena_strndup(a, line[2], len[2]);
+    e->xa = omen_arena_strndup(a, line[3], len[3]);
+    e->b = e->xb = e->via_unit = ""; /* filled from the callee's summary */
+    e->usr = k;
+  } else {
+    e->b = omen_arena_strndup(a, line[2], len[2]);
+    e->xa = omen_arena_strndup(a, k, (size_t)(nl - k));
+    e->xb = omen_arena_strdup(a, nl + 1);
+  }
+  for (size_t i = g0; i < nline; i++)
+    e->gate[e->ngate++] = omen_arena_strndup(a, line[i], len[i]);
+  for (uint32_t i = 0; i < e->ngate; i++)
+    if (!e->gate[i])
+      return false;
+  return e->xa && e->xb && e->scope && e->a && e->b && (!call || e->via);
+}
+
+/* An "S" fact: function USR (key "S\nUSR") acquires mutex xkey, named name, at [s, e) of unit. */
+typedef struct acq {
+  const char *usr, *unit, *name, *xkey;
+  uint32_t s, e;
+} acq;
+
+static bool parse_acq(omen_arena *a, const omen_fact *f, acq *q) {
+  memset(q, 0, sizeof *q);
+  const char *line[3];
+  size_t len[3];
+  if (sscanf(f->data, "%u %u", &q->s, &q->e) != 2 || split_lines(f->data, line, len, 3) != 3)
+    return false;
+  q->usr = f->key + 2;
+  q->unit = f->unit;
+  q->name = omen_arena_strndup(a, line[1], len[1]);
+  q->xkey = omen_arena_strndup(a, line[2], len[2]);
+  return q->name && q->xkey;
+}
+
+static bool edges_share_gate(const edge *x, const edge *y) {
+  for (uint32_t i = 0; i < x->ngate; i++)
+    for (uint32_t j = 0; j < y->ngate; j++)
+      if (strcmp(x->gate[i], y->gate[j]) == 0)
+        return true;
+  return false;
+}
+
+/* Do x and y (opposite orders) make an inversion: no common gate; both written in one file
+ * (in_one: the in-file rule's finding) or not. An edge through another file's function is never
+ * the in-file rule's. */
+static bool inverts(const edge *x, const edge *y, bool in_one) {
+  bool one = strcmp(x->unit, y->unit) == 0 && !x->via && !y->via;
+  return one == in_one && !edges_share_gate(x, y);
+}
+
+/* Total order of edges: key, then site (unit path, offset), then the call's target. */
+static int edge_cmp(const edge *x, const edge *y) {
+  int c = strcmp(x->xa, y->xa);
+  if (!c)
+    c = strcmp(x->xb, y->xb);
+  if (!c)
+    c = strcmp(x->unit, y->unit);
+  if (!c && x->bs != y->bs)
+    c = x->bs < y->bs ? -1 : 1;
+  if (!c)
+    c = strcmp(x->via_unit ? x->via_unit : "", y->via_unit ? y->via_unit : "");
+  if (!c && x->vs != y->vs)
+    c = x->vs < y->vs ? -1 : 1;
+  return c;
+}
+
+static int edge_qcmp(const void *x, const void *y) { return edge_cmp(x, y); }
+
+/* Site order for choosing where to report: unit path, then offset. */
+static int site_cmp(const edge *x, const edge *y) {
+  int c = strcmp(x->unit, y->unit);
+  if (c)
+    return c;
+  return x->bs == y->bs ? 0 : x->bs < y->bs ? -1 : 1;
+}
+
+/* [*lo, *hi): the edges with key (xa, xb). */
+static void edge_range(const edge *es, size_t n, const char *xa, const char *xb, size_t *lo, size_t *hi) {
+  size_t l = 0, h = n;
+  while (l < h) { /* first edge not below (xa, xb) */
+    size_t m = l + (h - l) / 2;
+    int c = strcmp(es[m].xa, xa);
+    if (!c)
+      c = strcmp(es[m].xb, xb);
+    if (c < 0)
+      l = m + 1;
+    else
+      h = m;
+  }
+  *lo = l;
+  while (l < n && strcmp(es[l].xa, xa) == 0 && strcmp(es[l].xb, xb) == 0)
+    l++;
+  *hi = l;
+}
+
+#define MAX_EDGE_GROUP 256 /* edges looked at per ordered pair: more is a generated or pathological file */
+#define MAX_VIA_EDGES 200000
+
+static void related_via(omen_pass *pass, omen_diag *d, const edge *e) {
+  const omen_file *v = e->via ? omen_pass_file(pass, e->via_unit) : NULL;
+  if (v)
+    omen_diag_add_related(pass, d, v, e->vs, e->ve, "%s locks %s here", e->via, e->b);
+}
+
+static void report_xtu(omen_pass *pass, const edge *s, const edge *o) {
+  const omen_file *f = omen_pass_file(pass, s->unit), *g = omen_pass_file(pass, o->unit);
+  if (!f || !g)
+    return;
+  char how[300] = "";
+  if (s->via)
+    snprintf(how, sizeof how, " (by %s, in %s)", s->via, s->via_unit);
+  omen_diag *d =
+      omen_pass_report(pass, &rule_order_xtu, f, s->bs, s->be,
+                       "%s is locked%s while holding %s, but %s locks them in the opposite order: two "
+                       "threads running both paths can each hold one and wait forever for the other",
+                       s->b, how, s->a, strcmp(o->unit, s->unit) ? o->unit : "another path");
+  omen_diag_set_scope(pass, d, s->scope);
+  if (s->ae > s->as)
+    omen_diag_add_related(pass, d, f, s->as, s->ae, "%s locked first here", s->a);
+  related_via(pass, d, s);
+  if (o->ae > o->as)
+    omen_diag_add_related(pass, d, g, o->as, o->ae, "the other path locks %s first here", o->a);
+  omen_diag_add_related(pass, d, g, o->bs, o->be, "and then %s here", o->b);
+  related_via(pass, d, o);
+}
+
+/* Edges through calls: each "C" edge (a held at a call to USR) joined with the "S" facts of USR
+ * (it acquires b in another file) becomes a->b at the call. Appended to es (room for cap). */
+static size_t join_calls(const edge *calls, size_t ncalls, const acq *qs, size_t nq, edge *es, size_t ne,
+                         size_t cap) {
+  for (size_t i = 0; i < ncalls && ne < cap; i++) {
+    const char *usr = calls[i].usr;
+    size_t l = 0, h = nq;
+    while (l < h) {
+      size_t m = l + (h - l) / 2;
+      if (strcmp(qs[m].usr, usr) < 0)
+        l = m + 1;
+      else
+        h = m;
+    }
+    for (size_t k = l; k < nq && strcmp(qs[k].usr, usr) == 0 && ne < cap; k++) {
+      if (strcmp(qs[k].unit, calls[i].unit) == 0 || strcmp(qs[k].xkey, calls[i].xa) == 0)
+        continue;
+      edge *e = &es[ne++];
+      *e = calls[i];
+      e->xb = qs[k].xkey;
+      e->b = qs[k].name;
+      e->via_unit = qs[k].unit;
+      e->vs = qs[k].s;
+      e->ve = qs[k].e;
+    }
+  }
+  return ne;
+}
+
+static omen_status finish(omen_pass *pass) {
+  size_t n = omen_pass_nfacts(pass);
+  omen_arena *a = omen_pass_arena(pass);
+  size_t ncalls = 0, nq = 0, ne = 0;
+  for (size_t i = 0; i < n; i++) {
+    char k = omen_pass_fact(pass, i)->key[0];
+    ncalls += k == 'C';
+    nq += k == 'S';
+  }
+  size_t cap = n - ncalls - nq + (ncalls && nq ? MAX_VIA_EDGES : 0);
+  edge *es = cap ? omen_arena_alloc(a, cap * sizeof *es) : NULL;
+  edge *calls = ncalls ? omen_arena_alloc(a, ncalls * sizeof *calls) : NULL;
+  acq *qs = nq ? omen_arena_alloc(a, nq * sizeof *qs) : NULL;
+  if ((cap && !es) || (ncalls && !calls) || (nq && !qs))
+    return OMEN_ENOMEM;
+  size_t nc = 0, nqs = 0;
+  for (size_t i = 0; i < n; i++) { /* facts come sorted by key: the S facts by USR */
+    const omen_fact *f = omen_pass_fact(pass, i);
+    if (f->key[0] == 'E' && parse_edge(a, f, &es[ne]))
+      ne++;
+    else if (f->key[0] == 'C' && parse_edge(a, f, &calls[nc]))
+      nc++;
+    else if (f->key[0] == 'S' && parse_acq(a, f, &qs[nqs]))
+      nqs++;
+  }
+  ne = join_calls(calls, nc, qs, nqs, es, ne, cap);
+  if (ne > 1)
+    qsort(es, ne, sizeof *es, edge_qcmp);
+  for (size_t next = 0; next < ne;) {
+    size_t lo, hi, lo2, hi2;
+    edge_range(es, ne, es[next].xa, es[next].xb, &lo, &hi);
+    next = hi;
+    if (strcmp(es[lo].xa, es[lo].xb) > 0)
+      continue; /* each unordered pair once, from its smaller key */
+    edge_range(es, ne, es[lo].xb, es[lo].xa, &lo2, &hi2);
+    if (hi - lo > MAX_EDGE_GROUP)
+      hi = lo + MAX_EDGE_GROUP;
+    if (hi2 - lo2 > MAX_EDGE_GROUP)
+      hi2 = lo2 + MAX_EDGE_GROUP;
+    bool in_one = false; /* a file with both orders: deadlock/mutex-order-inversion's finding */
+    for (size_t i = lo; i < hi && !in_one; i++)
+      for (size_t j = lo2; j < hi2 && !in_one; j++)
+        in_one = inverts(&es[i], &es[j], true);
+    const edge *site = NULL, *other = NULL;
+    for (size_t i = lo; i < hi && !in_one; i++) {
+      for (size_t j = lo2; j < hi2; j++) {
+        if (!inverts(&es[i], &es[j], false))
+          continue;
+        const edge *x = &es[i], *y = &es[j];
+        if (site_cmp(y, x) < 0) { /* report in the first file */
+          x = &es[j];
+          y = &es[i];
+        }
+        if (!site || site_cmp(x, site) < 0 || (site_cmp(x, site) == 0 && site_cmp(y, other) < 0)) {
+          site = x;
+          other = y;
+        }
+      }
+    }
+    if (site)
+      report_xtu(pass, site, other);
+  }
+  return OMEN_OK;
 }
 
 static omen_status run(omen_pass *pass, void **result) {
@@ -898,6 +1311,7 @@ static omen_status run(omen_pass *pass, void **result) {
   check_leaks(pass, lk, seen, nseen);
   check_double(pass, lk);
   check_order(pass, lk);
+  export_calls(pass, lk);
   check_unheld(pass, lk);
   check_blocking(pass, lk);
   return OMEN_OK;
@@ -908,9 +1322,11 @@ const omen_analyzer omen_c_deadlock = {
     .title = "Finds lock misuse in C/C++: leaked locks on return, double locks, order inversions",
     .doc = "Reports deadlock/lock-leak-on-return (a return between lock and unlock, with a safe fix), "
            "deadlock/mutex-double-lock, deadlock/mutex-order-inversion, deadlock/unlock-not-held and "
-           "deadlock/blocking-while-locked, from c-locks' lock sets and summaries.",
+           "deadlock/blocking-while-locked, from c-locks' lock sets and summaries; in its run-level phase, "
+           "deadlock/mutex-order-inversion-across-files from the lock pairs every C/C++ unit exports.",
     .langs = OMEN_LANG_CFAMILY,
     .requires = requires,
     .rules = rules,
     .run = run,
+    .finish = finish,
 };

@@ -201,6 +201,7 @@ typedef struct mkey {
   char disp[KEY_MAX];
   char skey[KEY_MAX]; /* "" when none */
   char ckey[KEY_MAX]; /* "" when none */
+  char xkey[KEY_MAX]; /* "" when none */
   CXType type;        /* type of the expression */
 } mkey;
 
@@ -226,6 +227,56 @@ static int param_index(CXCursor fn, CXCursor parm) {
 }
 
 static CXCursor first_expr_child(CXCursor e) { return omen_c_expr_child(e, 0); }
+
+/* The identity of the header declaring cursor d, as text ("803:1234", device and inode) into
+ * out (n bytes); false when d is declared in the main file or its file is unknown. */
+static bool header_id(ctx *c, CXCursor d, char *out, size_t n) {
+  CXSourceLocation loc = clang_getCursorLocation(d);
+  if (omen_pass_c_in_main(c->p, loc, NULL))
+    return false;
+  CXFile file;
+  clang_getFileLocation(loc, &file, NULL, NULL, NULL);
+  CXFileUniqueID id;
+  if (!file || clang_getFileUniqueID(file, &id) != 0)
+    return false;
+  return (size_t)snprintf(out, n, "%llx:%llx", id.data[0], id.data[1]) < n;
+}
+
+/* The cross-TU key of a global variable d into out (KEY_MAX bytes): its USR and the header of its
+ * first declaration, for a variable with external linkage that a header declares. A global only a
+ * .c file declares may be another program's (a directory of tests or examples, each defining its own
+ * `lock`): the files that share it through a header are those linked together. */
+static void global_xkey(ctx *c, CXCursor d, char *out) {
+  out[0] = '\0';
+  char hid[64];
+  if (clang_getCursorLinkage(d) != CXLinkage_External ||
+      !header_id(c, clang_getCanonicalCursor(d), hid, sizeof hid))
+    return;
+  CXString u = clang_getCursorUSR(d);
+  const char *us = clang_getCString(u);
+  if (us && *us)
+    snprintf(out, KEY_MAX, "%s@%s", us, hid);
+  clang_disposeString(u);
+  if (strlen(out) + 1 >= KEY_MAX)
+    out[0] = '\0';
+}
+
+/* The cross-TU key of field (of a record declared outside the main file) into out (KEY_MAX bytes):
+ * its USR and the header declaring the record, so that two headers declaring different records of
+ * the same name stay apart. */
+static void field_xkey(ctx *c, CXCursor field, char *out) {
+  out[0] = '\0';
+  char hid[64];
+  if (!header_id(c, clang_getCursorSemanticParent(field), hid, sizeof hid))
+    return;
+  CXString u = clang_getCursorUSR(field);
+  const char *us = clang_getCString(u);
+  if (us && *us)
+    snprintf(out, KEY_MAX, "%s@%s", us, hid);
+  clang_disposeString(u);
+  if (strlen(out) + 1 >= KEY_MAX)
+    out[0] = '\0';
+}
 
 /* The key of the object expression e in function func. */
 static void key_of(ctx *c, CXCursor e, uint32_t func, mkey *k, int depth) {
@@ -269,6 +320,7 @@ static void key_of(ctx *c, CXCursor e, uint32_t func, mkey *k, int depth) {
         k->root = OMEN_C_ROOT_GLOBAL;
         strcpy(k->skey, k->disp);
         strcpy(k->ckey, k->disp);
+        global_xkey(c, d, k->xkey);
       } else {
         k->root = OMEN_C_ROOT_LOCAL;
       }
@@ -320,8 +372,10 @@ static void key_of(ctx *c, CXCursor e, uint32_t func, mkey *k, int depth) {
     CXType rt = clang_getCursorType(clang_getCursorSemanticParent(field));
     CXString ts = clang_getTypeSpelling(rt);
     const char *tn = clang_getCString(ts);
-    if (tn && *tn && strlen(tn) < KEY_MAX / 2 && !strstr(tn, "(unnamed") && !strstr(tn, "(anonymous"))
+    if (tn && *tn && strlen(tn) < KEY_MAX / 2 && !strstr(tn, "(unnamed") && !strstr(tn, "(anonymous")) {
       kcat(k->ckey, tn, "::", fbuf);
+      field_xkey(c, field, k->xkey);
+    }
     clang_disposeString(ts);
     return;
   }
@@ -340,7 +394,7 @@ static void key_of_pointee(ctx *c, CXCursor arg, uint32_t func, mkey *k) {
   if (!pk.ok)
     return;
   *k = pk;
-  k->disp[0] = k->skey[0] = k->ckey[0] = '\0';
+  k->disp[0] = k->skey[0] = k->ckey[0] = k->xkey[0] = '\0';
   kcat(k->disp, "*", pk.disp, NULL);
   if (pk.skey[0])
     kcat(k->skey, "*", pk.skey, NULL);
@@ -369,6 +423,7 @@ static uint32_t intern_mutex(ctx *c, uint32_t func, const mkey *k, omen_c_mutex_
   m->key = omen_arena_strdup(c->arena, k->disp);
   m->skey = k->skey[0] ? omen_arena_strdup(c->arena, k->skey) : NULL;
   m->ckey = k->ckey[0] ? omen_arena_strdup(c->arena, k->ckey) : NULL;
+  m->xkey = k->xkey[0] ? omen_arena_strdup(c->arena, k->xkey) : NULL;
   m->root = k->root;
   m->api = api;
   m->func = owner;
@@ -1199,12 +1254,16 @@ static bool translate(ctx *c, uint32_t ci, const char *skey, mkey *out) {
     snprintf(out->skey, sizeof out->skey, "%s", m->key);
     if (m->ckey)
       snprintf(out->ckey, sizeof out->ckey, "%s", m->ckey);
+    if (m->xkey)
+      snprintf(out->xkey, sizeof out->xkey, "%s", m->xkey);
     return true;
   }
   if (!base.ok)
     return false;
   *out = base;
   out->disp[0] = out->skey[0] = '\0';
+  if (!(deref && addr && !*rest))
+    out->xkey[0] = '\0'; /* only *(&x) is the base object itself; a field's key is the caller's */
   /* rest is "", "->f..." or ".f..." */
   const char *tail = rest;
   const char *pre = "";
@@ -1273,6 +1332,7 @@ static uint32_t caller_mutex(ctx *c, uint32_t ci, const omen_c_summary_item *it)
   const omen_c_mutex *cm = mutex_at(c, it->mutex);
   if (!k.ckey[0] && cm->ckey)
     snprintf(k.ckey, sizeof k.ckey, "%s", cm->ckey);
+  snprintf(k.xkey, sizeof k.xkey, "%s", cm->xkey ? cm->xkey : ""); /* the same declaration as the callee's */
   return intern_mutex(c, c->func, &k, cm->api, cm->recursive);
 }
 

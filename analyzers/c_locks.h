@@ -73,6 +73,12 @@ typedef struct omen_c_mutex {
                      * "g_lock", "$0->lock" (parameter 0), "this->mu_"; NULL for locals */
   const char *ckey; /* by declaration, comparable across functions: "g_lock", "struct conn::lock",
                      * "S::mu_"; NULL when unknown (locals, array elements) */
+  const char *xkey; /* the same across translation units: the USR of a global with external linkage
+                     * that a header declares, or of a field of a record a header declares, with
+                     * that header's identity ("c:@g_lock@803:1234", "c:@S@conn@FI@lock@803:1234");
+                     * NULL for locals, static and internal-linkage globals (each TU has its own,
+                     * also when a header declares it), globals only the main file declares (maybe
+                     * another program's), pointees, and records declared in the main file */
   omen_c_root root;
   omen_c_mutex_api api;
   uint32_t func;       /* owning function, or OMEN_C_NONE for global-rooted mutexes */

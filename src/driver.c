@@ -14,6 +14,7 @@
 
 #include "baseline.h"
 #include "config.h"
+#include "facts.h"
 #include "frontend.h"
 #include "registry.h"
 #include "suppress.h"
@@ -47,6 +48,10 @@ typedef struct job {
   size_t nheaders; /* C: project headers analyzed with this TU */
   bool alone;      /* C: a header named on the command line that no TU included, parsed alone */
   char err[512];
+  /* the run-level phase */
+  uint32_t text_len;     /* C: the main file's length when its unit ran (a finish hook's file must match) */
+  bool deferred_ignores; /* a suppression naming a run-level rule matched nothing in the unit phase */
+  size_t run_from;       /* diagnostics from here on came from finish hooks; SIZE_MAX: none */
 } job;
 
 typedef struct jobs {
@@ -77,6 +82,7 @@ typedef struct run {
   char *cfg_err; /* the first configuration error */
   char *memo_dir;  /* the directory the walk is in, and its entry: cfg_for answers it without I/O */
   size_t memo_idx;
+  omen_facts *facts; /* exported by units for the finish hooks; NULL when no enabled analyzer has one */
   /* C/C++ headers: a project header is under one of hroots (the directories named on the command
    * line and those of the files named), not a system header, not skipped nor excluded */
   char **hroots;
@@ -164,6 +170,7 @@ static job *add_job(jobs *js) {
   }
   job *j = &js->v[js->n++];
   memset(j, 0, sizeof *j);
+  j->run_from = SIZE_MAX;
   return j;
 }
 
@@ -815,9 +822,22 @@ static void configure(job *j, size_t from) {
   j->ndiags = o;
 }
 
+/* Does g name a live rule of an analyzer with a finish hook (its findings come in the run-level phase)? */
+static bool names_run_rule(const run *r, const job *j, const omen_ignore *g, const char *path) {
+  for (size_t k = 0; k < r->norder; k++) {
+    const omen_analyzer *a = r->order[k];
+    for (size_t q = 0; a->finish && a->rules && a->rules[q]; q++)
+      if (omen_ignore_names(g, a->rules[q]->id) && rule_live(r, j, a->rules[q], path))
+        return true;
+  }
+  return false;
+}
+
 /* Suppression comments of file uf: marks the diagnostics they cover, and reports the directives
- * that are malformed or, while a rule they name is live, matched nothing. */
-static omen_status suppress(run *r, job *j, size_t from, const unit_file *uf) {
+ * that are malformed or, while a rule they name is live, matched nothing. A directive that matched
+ * nothing but names a rule reported in the run-level phase waits for that phase (run_phase: true),
+ * which applies the directives to the finish hooks' findings and reports only those. */
+static omen_status suppress(run *r, job *j, size_t from, const unit_file *uf, bool run_phase) {
   omen_ignores ig = {0};
   omen_status s = omen_ignores_scan(uf->f, uf->lang, &ig);
   if (s == OMEN_OK && ig.n)
@@ -828,6 +848,8 @@ static omen_status suppress(run *r, job *j, size_t from, const unit_file *uf) {
   for (size_t i = 0; i < ig.n && s == OMEN_OK; i++) {
     const omen_ignore *g = &ig.v[i];
     char msg[600];
+    if (g->problem && run_phase)
+      continue; /* reported in the unit phase */
     if (g->problem) {
       snprintf(msg, sizeof msg, "this suppression is ignored: %s", g->problem);
       omen_unit_report(&tmp, &omen_rule_invalid_ignore, uf->f, g->start, g->end, msg);
@@ -841,6 +863,15 @@ static omen_status suppress(run *r, job *j, size_t from, const unit_file *uf) {
              rule_live(r, j, all[k], uf->f->path);
     if (!live)
       continue; /* every rule it names is off in this run: it may match again when they are back */
+    bool deferred = names_run_rule(r, j, g, uf->f->path);
+    if (deferred && !run_phase) {
+      j->deferred_ignores = true;
+      continue;
+    }
+    if (run_phase && !deferred)
+      continue; /* decided in the unit phase */
+    if (run_phase && r->js.n < 2)
+      continue; /* one unit (an editor's file): what pairs units cannot show up, so it may be in use */
     char names[300];
     size_t len = 0;
     names[0] = '\0';
@@ -871,7 +902,7 @@ static omen_status finish_unit(run *r, job *j, size_t from, const unit_file *uf,
   size_t reported = j->ndiags; /* the directives' own reports come after */
   omen_status s = OMEN_OK;
   for (size_t k = 0; k < nuf && s == OMEN_OK; k++)
-    s = suppress(r, j, from, &uf[k]);
+    s = suppress(r, j, from, &uf[k], false);
   configure(j, reported);
   for (size_t i = from; i < j->ndiags && s == OMEN_OK; i++) {
     omen_diag *d = &j->diags[i];
@@ -1053,6 +1084,8 @@ static omen_status run_go(run *r, worker *w, job *j) {
       u.cancel = r->opt->cancel;
       u.seconds = w->seconds;
       u.norder = r->norder;
+      u.facts = r->facts;
+      u.unit_name = j->dir;
       if (s == OMEN_OK) {
         s = omen_unit_run(&u, j->enabled);
         if (s == OMEN_EINTERNAL)
@@ -1263,6 +1296,9 @@ static omen_status run_c(run *r, worker *w, job *j) {
     u.cancel = r->opt->cancel;
     u.seconds = w->seconds;
     u.norder = r->norder;
+    u.facts = r->facts;
+    u.unit_name = path;
+    j->text_len = f->len;
     /* first error, once per TU */
     unsigned nd = clang_getNumDiagnostics(tu);
     for (unsigned i = 0; i < nd; i++) {
@@ -1352,6 +1388,172 @@ static void *work(void *arg) {
   pthread_mutex_unlock(&r->mu);
   free(w.seconds);
   return NULL;
+}
+
+/* ---------- the run-level phase ---------- */
+
+enum { MAX_RUN_FILES = 100000 };
+
+/* Files the finish hooks asked for, read once each (f NULL: unreadable or changed). */
+typedef struct run_file {
+  char *path;
+  omen_file *f;
+} run_file;
+
+typedef struct run_files {
+  run *r;
+  run_file *v;
+  size_t n;
+} run_files;
+
+/* The job whose unit holds file path (a C/C++ main file, a file of a Go package), or NULL. */
+static job *job_of_path(run *r, const char *path) {
+  for (size_t i = 0; i < r->js.n; i++) {
+    job *j = &r->js.v[i];
+    for (size_t k = 0; k < j->nfiles; k++)
+      if (strcmp(j->files[k], path) == 0)
+        return j;
+  }
+  return NULL;
+}
+
+static const omen_file *run_file_get(void *ctx, const char *path) {
+  run_files *rf = ctx;
+  for (size_t i = 0; i < rf->n; i++)
+    if (strcmp(rf->v[i].path, path) == 0)
+      return rf->v[i].f;
+  job *j = job_of_path(rf->r, path);
+  if (!j || rf->n == MAX_RUN_FILES)
+    return NULL; /* only the files of this run's units */
+  run_file *nv = realloc(rf->v, (rf->n + 1) * sizeof *nv);
+  if (!nv)
+    return NULL;
+  rf->v = nv;
+  run_file *e = &nv[rf->n];
+  e->path = strdup(path);
+  e->f = NULL;
+  if (!e->path)
+    return NULL;
+  rf->n++;
+  char why[512];
+  if (omen_reader_read(rf->r->reader, path, &e->f, why, sizeof why) != OMEN_OK)
+    e->f = NULL;
+  else if (j->lang != OMEN_LANG_GO && e->f->len != j->text_len) { /* edited since: offsets are stale */
+    omen_file_free(e->f);
+    e->f = NULL;
+  }
+  return e->f;
+}
+
+static void run_files_free(run_files *rf) {
+  for (size_t i = 0; i < rf->n; i++) {
+    free(rf->v[i].path);
+    omen_file_free(rf->v[i].f);
+  }
+  free(rf->v);
+}
+
+/* Moves the finish hook's diagnostics of u into the jobs of their files, through the configuration
+ * of each (severity; dropped when the rule is off there, or the analyzer does not run there). */
+static omen_status place_run_diags(run *r, run_files *rf, omen_unit *u) {
+  omen_status s = OMEN_OK;
+  for (size_t i = 0; i < u->ndiags; i++) {
+    omen_diag *d = u->diags[i];
+    job *j = job_of_path(r, d->loc.path);
+    const omen_file *f = j ? run_file_get(rf, d->loc.path) : NULL;
+    omen_severity sev = d->severity;
+    bool keep = s == OMEN_OK && f && rule_live(r, j, d->rule, d->loc.path) &&
+                (!j->cfg || omen_config_rule_severity(j->cfg, d->loc.path, d->rule, &sev));
+    omen_diag *nd = keep ? realloc(j->diags, (j->ndiags + 1) * sizeof *nd) : NULL;
+    if (keep && !nd)
+      s = OMEN_ENOMEM;
+    if (nd) {
+      j->diags = nd;
+      d->severity = sev;
+      omen_diag_drop_empty_fixes(d);
+      for (size_t k = 0; k < d->nfixes && s == OMEN_OK; k++)
+        if (strcmp(d->fixes[k].path, f->path) == 0)
+          s = snapshot(j, f);
+      if (j->run_from == SIZE_MAX)
+        j->run_from = j->ndiags;
+      j->diags[j->ndiags++] = *d;
+    } else {
+      omen_diag_clear(d);
+    }
+    free(d);
+  }
+  free(u->diags);
+  u->diags = NULL;
+  u->ndiags = u->capdiags = 0;
+  return s;
+}
+
+/* After every unit ran: each enabled analyzer with a finish hook gets its facts and reports; then
+ * suppressions (the directives that waited for this phase) and fingerprints of what it reported. */
+static omen_status finish_run(run *r, char *err, size_t errlen) {
+  omen_facts_sort(r->facts);
+  run_files rf = {r, NULL, 0};
+  omen_status s = OMEN_OK;
+  for (size_t i = 0; i < r->norder && s == OMEN_OK; i++) {
+    const omen_analyzer *a = r->order[i];
+    if (!r->enabled[i] || !a->finish)
+      continue;
+    bool ran = false; /* on some unit of the run */
+    for (size_t k = 0; k < r->js.n && !ran; k++)
+      ran = (a->langs & r->js.v[k].lang) && r->js.v[k].enabled[i];
+    if (!ran)
+      continue;
+    if (canceled(r)) {
+      s = OMEN_ECANCELED;
+      break;
+    }
+    omen_unit u = {0};
+    u.lang = a->langs;
+    u.arena = omen_arena_new();
+    u.order = r->order;
+    u.norder = r->norder;
+    u.run_facts = omen_facts_of(r->facts, a, &u.nrun_facts);
+    u.file_by_path = run_file_get;
+    u.file_ctx = &rf;
+    if (!u.arena) {
+      s = OMEN_ENOMEM;
+      break;
+    }
+    omen_pass pass = {&u, a, i};
+    double t0 = omen_thread_seconds();
+    s = a->finish(&pass);
+    r->seconds[i] += omen_thread_seconds() - t0;
+    if (s == OMEN_OK)
+      s = u.status;
+    if (s == OMEN_EINTERNAL)
+      snprintf(err, errlen, "internal error in the run-level phase of %s", a->name);
+    omen_status ps = place_run_diags(r, &rf, &u);
+    if (s == OMEN_OK)
+      s = ps;
+    omen_arena_free(u.arena);
+  }
+  for (size_t i = 0; i < r->js.n && s == OMEN_OK; i++) {
+    job *j = &r->js.v[i];
+    if (j->run_from == SIZE_MAX && !j->deferred_ignores)
+      continue;
+    size_t from = j->run_from == SIZE_MAX ? j->ndiags : j->run_from;
+    for (size_t k = 0; k < j->nfiles && s == OMEN_OK; k++) {
+      const omen_file *f = run_file_get(&rf, j->files[k]);
+      if (!f)
+        continue;
+      unit_file uf = {f, j->lang, {{0}, NULL, NULL}, NULL, NULL};
+      size_t reported = j->ndiags;
+      s = suppress(r, j, 0, &uf, true); /* all of j's findings: a directive may have matched in either phase */
+      configure(j, reported);
+    }
+    for (size_t k = from; k < j->ndiags && s == OMEN_OK; k++) {
+      const omen_file *f = run_file_get(&rf, j->diags[k].loc.path);
+      if (f)
+        omen_diag_fingerprint(&j->diags[k], f);
+    }
+  }
+  run_files_free(&rf);
+  return s;
 }
 
 /* A header named on the command line that no TU of the run included, as a TU of its own: with the
@@ -1825,6 +2027,9 @@ omen_status omen_check(const omen_options *opt, omen_reader *reader, omen_result
   }
 
   /* run; the output is sorted afterwards, so it does not depend on -j or on scheduling */
+  for (size_t i = 0; i < r.norder && s == OMEN_OK && !r.facts; i++)
+    if (r.enabled[i] && r.order[i]->finish && !(r.facts = omen_facts_new()))
+      s = OMEN_ENOMEM;
   if (s == OMEN_OK) {
     if (r.js.n > 1)
       qsort(r.js.v, r.js.n, sizeof *r.js.v, cmp_cost);
@@ -1849,6 +2054,11 @@ omen_status omen_check(const omen_options *opt, omen_reader *reader, omen_result
     if (s == OMEN_OK && r.js.n > first)
       s = run_pool(&r, first);
     pthread_mutex_destroy(&r.mu);
+    bool failed = false;
+    for (size_t i = 0; i < r.js.n && !failed; i++)
+      failed = r.js.v[i].status != OMEN_OK;
+    if (s == OMEN_OK && r.facts && !failed)
+      s = finish_run(&r, err, errlen);
   }
 
   compdb_free(&db);
@@ -1918,6 +2128,7 @@ omen_status omen_check(const omen_options *opt, omen_reader *reader, omen_result
   free(r.enabled);
   free(r.seconds);
   free_cfgs(&r);
+  omen_facts_free(r.facts);
   for (size_t i = 0; i < r.nhroots; i++)
     free(r.hroots[i]);
   free(r.hroots);

@@ -161,6 +161,13 @@ struct omen_analyzer {
    * the file; run() reads what scan stored with omen_pass_go_scan. Files that were not scanned (or
    * whose scan failed) give NULL there, so run() must handle them itself. */
   omen_status (*scan)(omen_pass *pass, void **state);
+  /* Optional: the run-level phase. Called once per run, in the main thread, after every unit has
+   * run, when the analyzer ran on at least one unit. The pass has no unit: it holds the facts the
+   * analyzer exported from its units (omen_pass_nfacts, omen_pass_fact; sorted, so the same for
+   * any -j), files by path (omen_pass_file) and an arena that lives as long as the call. Reports go
+   * through the same builder API and then through configuration, suppressions, fingerprints and
+   * outputs like unit findings; they must lie in the main file of a unit of the run. */
+  omen_status (*finish)(omen_pass *pass);
 };
 
 /* The registry: an explicit NULL-terminated list (analyzers/registry.c). */

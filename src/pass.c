@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "facts.h"
 #include "unit.h"
 
 const omen_analyzer *omen_pass_analyzer(const omen_pass *p) { return p->a; }
@@ -346,4 +347,35 @@ bool omen_pass_duration_option(omen_pass *p, const omen_rule *rule, const char *
 bool omen_pass_bytes_option(omen_pass *p, const omen_rule *rule, const char *name, long long *bytes) {
   const char *v = omen_pass_rule_option(p, rule, name);
   return v && omen_parse_bytes(v, bytes);
+}
+
+omen_status omen_pass_export(omen_pass *p, const char *key, const void *data, size_t len) {
+  if (!p->u->facts || !p->u->unit_name || !p->a->finish)
+    return OMEN_OK;
+  omen_status s = omen_facts_add(p->u->facts, p->a, p->u->unit_name, key, data, len);
+  if (s == OMEN_ENOMEM)
+    p->u->status = s;
+  return s;
+}
+
+size_t omen_pass_nfacts(const omen_pass *p) { return p->u->nrun_facts; }
+
+const omen_fact *omen_pass_fact(const omen_pass *p, size_t i) {
+  return i < p->u->nrun_facts ? &p->u->run_facts[i] : NULL;
+}
+
+const omen_file *omen_pass_file(omen_pass *p, const char *path) {
+  return p->u->file_by_path && path ? p->u->file_by_path(p->u->file_ctx, path) : NULL;
+}
+
+void omen_diag_set_scope(omen_pass *p, omen_diag *d, const char *scope) {
+  if (!d || !scope || !*scope)
+    return;
+  char *s = strdup(scope);
+  if (!s) {
+    p->u->status = OMEN_ENOMEM;
+    return;
+  }
+  free(d->scope);
+  d->scope = s;
 }

@@ -64,6 +64,33 @@ const char *omen_pass_rule_option(omen_pass *p, const omen_rule *rule, const cha
 bool omen_pass_duration_option(omen_pass *p, const omen_rule *rule, const char *name, long long *ns);
 bool omen_pass_bytes_option(omen_pass *p, const omen_rule *rule, const char *name, long long *bytes);
 
+/* ---- run-level facts (see omen_analyzer.finish) ----
+ * A fact: a key and bytes one unit exported, tagged with the unit (a C/C++ unit's main file, a Go
+ * package's directory, as shown to users). */
+typedef struct omen_fact {
+  const omen_analyzer *analyzer;
+  const char *unit;
+  const char *key;
+  const void *data; /* len bytes, followed by a NUL so that text data reads as a string */
+  size_t len;
+} omen_fact;
+
+/* From run(): copies key and data out of the unit into the run's store, for this analyzer's finish
+ * hook. Thread-safe. Does nothing (OMEN_OK) when the run has no finish phase for the analyzer (scan
+ * hooks, test harnesses); OMEN_ELIMIT past the store's caps (the fact is dropped, the run goes on). */
+omen_status omen_pass_export(omen_pass *p, const char *key, const void *data, size_t len);
+
+/* From finish(): the analyzer's facts, sorted by key, then unit, then data. Owned by the engine. */
+size_t omen_pass_nfacts(const omen_pass *p);
+const omen_fact *omen_pass_fact(const omen_pass *p, size_t i);
+/* From finish(): a file of the run by path (as in omen_fact.unit), read through the run's reader
+ * (editor overlays included); NULL when it cannot be read or changed length since its unit ran.
+ * Owned by the engine, lives as long as the finish call. */
+const omen_file *omen_pass_file(omen_pass *p, const char *path);
+/* The enclosing function of d's location ("conn_close", "ns::Pool::get"), for its fingerprints: the
+ * engine fills it for unit findings; a finish hook, whose files are no longer parsed, passes it. */
+void omen_diag_set_scope(omen_pass *p, omen_diag *d, const char *scope);
+
 /* Helpers for tree-sitter analyzers. */
 static inline uint32_t omen_ts_start(TSNode n) { return ts_node_start_byte(n); }
 static inline uint32_t omen_ts_end(TSNode n) { return ts_node_end_byte(n); }

@@ -34,6 +34,14 @@ typedef struct omen_unit {
   omen_status status;
   const struct omen_config *cfg; /* the configuration governing the unit; NULL: none */
   const atomic_bool *cancel;     /* set by another thread: stop before the next analyzer; NULL: never */
+  /* run-level facts: where run() exports to (NULL: nowhere) and under which unit name */
+  struct omen_facts *facts;
+  const char *unit_name;
+  /* the run-level pass (finish): the analyzer's facts and files by path */
+  const omen_fact *run_facts;
+  size_t nrun_facts;
+  const omen_file *(*file_by_path)(void *ctx, const char *path);
+  void *file_ctx;
 } omen_unit;
 
 struct omen_pass {
