@@ -412,6 +412,8 @@ static void text_pos(const char *text, size_t off, size_t *line, size_t *col) {
   *col = off - start + 1;
 }
 
+static bool name_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
+
 static bool name_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
          c == '.';
@@ -618,6 +620,42 @@ static char *group_predicates(const char *q) {
   return omen_buf_take(&b);
 }
 
+/* Is there a field name (a word followed by ':') that lang lacks? *off gets its offset. Checked
+ * before ts_query_new, which leaks memory when it rejects a field (libtree-sitter 0.20.7). */
+static bool unknown_field(const TSLanguage *lang, const char *q, uint32_t *off) {
+  for (const char *p = q; *p;) {
+    if (*p == '"') {
+      for (p++; *p && *p != '"'; p++)
+        if (*p == '\\' && p[1])
+          p++;
+      if (*p)
+        p++;
+      continue;
+    }
+    if (*p == ';') {
+      p += strcspn(p, "\n");
+      continue;
+    }
+    if (*p == '@' || *p == '#') { /* a capture or predicate name: skip it whole */
+      for (p++; name_char(*p) || *p == '?' || *p == '!'; p++)
+        ;
+      continue;
+    }
+    if (name_start(*p)) {
+      const char *s = p;
+      while (name_char(*p))
+        p++;
+      if (*p == ':' && !ts_language_field_id_for_name(lang, s, (uint32_t)(p - s))) {
+        *off = (uint32_t)(s - q);
+        return true;
+      }
+      continue;
+    }
+    p++;
+  }
+  return false;
+}
+
 /* Compiles qtext for language index l; qn locates errors. */
 static omen_status compile_query(ld *x, const yaml_node_t *qn, const char *qtext, int l, cquery *cq) {
   uint32_t off = 0;
@@ -625,6 +663,8 @@ static omen_status compile_query(ld *x, const yaml_node_t *qn, const char *qtext
   size_t len = strlen(qtext);
   if (len > MAX_QUERY)
     return fail(x, OMEN_ELIMIT, &qn->start_mark, "query longer than %d bytes", MAX_QUERY);
+  if (unknown_field(omen_pack_language(lang_bit[l]), qtext, &off))
+    return qfail(x, qn, qtext, off, "%s (%s grammar)", query_error_str(TSQueryErrorField), lang_name[l]);
   cq->q = ts_query_new(omen_pack_language(lang_bit[l]), qtext, (uint32_t)len, &off, &e);
   if (!cq->q)
     return qfail(x, qn, qtext, off, "%s (%s grammar)", query_error_str(e), lang_name[l]);
@@ -663,7 +703,7 @@ static omen_status check_template(ld *x, const yaml_node_t *n, const char *what,
                                   const cquery *cq) {
   for (const char *p = strstr(t, "{{"); p; p = strstr(p + 2, "{{")) {
     const char *s = p + 2, *e = s;
-    while (name_char(*e))
+    while (name_start(*s) && name_char(*e))
       e++;
     if (e == s || e[0] != '}' || e[1] != '}')
       continue;
@@ -1507,7 +1547,7 @@ static omen_status render(mstate *ms, const char *t, bool oneline, omen_buf *b) 
       break;
     }
     const char *ns = o + 2, *ne = ns;
-    while (name_char(*ne))
+    while (name_start(*ns) && name_char(*ne))
       ne++;
     TSNode n;
     char name[128];
