@@ -34,7 +34,10 @@ enum {
   DEPTH_LIMIT = 10000,      /* PCRE2 backtracking depth */
   CURSOR_LIMIT = 1024,      /* in-progress query matches */
   MSG_CAPTURE = 60,         /* chars of a capture interpolated into a message */
-  MAX_OUT = 64 * 1024,      /* bytes of a rendered message or fix */
+  MAX_OUT = 64 * 1024,
+  MAX_CHAIN = 256,
+  /* ancestors kept for structural conditions; deeper trees use ts_node_parent */ /* bytes of a rendered
+                                                                                     message or fix */
 };
 
 /* Every pattern of a rule's query also captures its root node under this name (reserved), so a
@@ -499,14 +502,14 @@ static omen_status regex_literals(omen_arena *a, const char *re, const char ***o
 }
 
 /* Compiles the predicates of every pattern of cq. */
-static omen_status compile_preds(ld *x, const yaml_node_t *qn, const char *qtext, cquery *cq) {
+static omen_status compile_preds(ld *x, const yaml_node_t *qn, const char *qtext, const char *orig,
+                                 cquery *cq) {
   uint32_t np = ts_query_pattern_count(cq->q);
   cq->pats = calloc(np ? np : 1, sizeof *cq->pats);
   if (!cq->pats)
     return nomem(x);
   cq->npats = np;
   for (uint32_t i = 0; i < np; i++) {
-    uint32_t start = ts_query_start_byte_for_pattern(cq->q, i);
     pattern *target = &cq->pats[i];
     uint32_t nsteps;
     const TSQueryPredicateStep *st = ts_query_predicates_for_pattern(cq->q, i, &nsteps);
@@ -515,23 +518,23 @@ static omen_status compile_preds(ld *x, const yaml_node_t *qn, const char *qtext
       while (e < nsteps && st[e].type != TSQueryPredicateStepTypeDone)
         e++;
       if (st[k].type != TSQueryPredicateStepTypeString)
-        return qfail(x, qn, qtext, start, "a predicate must start with its name");
+        return qfail(x, qn, orig, 0, "a predicate must start with its name");
       uint32_t nlen;
       const char *name = ts_query_string_value_for_id(cq->q, st[k].value_id, &nlen);
-      size_t at = find_pred(qtext + start, name) + start;
+      size_t at = find_pred(orig, name); /* the first use of the predicate, in the text as written */
       static const char *const names[] = {"eq?", "not-eq?", "match?", "not-match?", "any-of?", NULL};
       int op = -1;
       for (int m = 0; names[m]; m++)
         if (strcmp(name, names[m]) == 0)
           op = m;
       if (op < 0)
-        return qfail(x, qn, qtext, at,
+        return qfail(x, qn, orig, at,
                      "unknown predicate #%s (omen knows #eq?, #not-eq?, #match?, #not-match?, #any-of?)",
                      name);
       uint32_t nargs = e - k - 1;
       const TSQueryPredicateStep *a = st + k + 1;
       if (nargs < 2 || a[0].type != TSQueryPredicateStepTypeCapture || (op != P_ANY_OF && nargs != 2))
-        return qfail(x, qn, qtext, at, "#%s takes a capture and %s", name,
+        return qfail(x, qn, orig, at, "#%s takes a capture and %s", name,
                      op == P_ANY_OF   ? "one or more strings"
                      : op <= P_NOT_EQ ? "a string or a capture"
                                       : "a regex");
@@ -542,19 +545,19 @@ static omen_status compile_preds(ld *x, const yaml_node_t *qn, const char *qtext
           return nomem(x);
         for (uint32_t m = 1; m < nargs; m++) {
           if (a[m].type != TSQueryPredicateStepTypeString)
-            return qfail(x, qn, qtext, at, "#any-of? takes strings after its capture");
+            return qfail(x, qn, orig, at, "#any-of? takes strings after its capture");
           pr.list[pr.nlist++] = ts_query_string_value_for_id(cq->q, a[m].value_id, &nlen);
         }
       } else if (a[1].type == TSQueryPredicateStepTypeCapture) {
         if (op != P_EQ && op != P_NOT_EQ)
-          return qfail(x, qn, qtext, at, "#%s takes a regex string, not a capture", name);
+          return qfail(x, qn, orig, at, "#%s takes a regex string, not a capture", name);
         pr.other_cap = true;
         pr.cap2 = a[1].value_id;
       } else {
         pr.str = ts_query_string_value_for_id(cq->q, a[1].value_id, &nlen);
         if (op == P_MATCH || op == P_NOT_MATCH) {
           if (nlen > MAX_REGEX)
-            return qfail(x, qn, qtext, at, "regex longer than %d bytes", MAX_REGEX);
+            return qfail(x, qn, orig, at, "regex longer than %d bytes", MAX_REGEX);
           int ec;
           PCRE2_SIZE eo;
           pr.re =
@@ -562,7 +565,7 @@ static omen_status compile_preds(ld *x, const yaml_node_t *qn, const char *qtext
           if (!pr.re) {
             PCRE2_UCHAR m[256];
             pcre2_get_error_message(ec, m, sizeof m);
-            return qfail(x, qn, qtext, at, "#%s regex \"%.80s\": PCRE2 error at regex offset %zu: %s", name,
+            return qfail(x, qn, orig, at, "#%s regex \"%.80s\": PCRE2 error at regex offset %zu: %s", name,
                          pr.str, (size_t)eo, (const char *)m);
           }
           pcre2_jit_compile(pr.re, PCRE2_JIT_COMPLETE); /* the interpreter runs when JIT is unavailable */
@@ -754,7 +757,7 @@ static omen_status compile_query(ld *x, const yaml_node_t *qn, const char *qtext
     if (strcmp(ts_query_capture_name_for_id(g, i, &n), ROOT_CAPTURE) == 0)
       cq->root_cap = i;
   }
-  omen_status s = compile_preds(x, qn, grouped, cq);
+  omen_status s = compile_preds(x, qn, grouped, qtext, cq);
   free(grouped);
   return s;
 }
@@ -1507,6 +1510,10 @@ typedef struct mstate {
   TSNode root;
   int l;
   struct fcache *file_cache; /* per condition alternative (alt.id); NULL: no caching */
+  /* the chain from the root to the report node being checked (ts_node_parent costs a descent from
+   * the root each time in tree-sitter 0.20, so it is computed once per candidate) */
+  TSNode chain[MAX_CHAIN];
+  uint32_t nchain; /* 0: not computed or too deep (then ts_node_parent is used) */
 } mstate;
 
 /* What a condition's query gives for a whole file, computed once per file: whether it matches, and
@@ -1604,10 +1611,24 @@ static bool preds_hold(mstate *ms, const pattern *pat, const TSQueryMatch *m) {
   return true;
 }
 
+/* Can some pattern of cq match within scope? False when each pattern names literals the scope's
+ * text lacks: then the query need not run (the text prefilter of omen_pack_match). */
+static bool could_match(const mstate *ms, const cquery *cq, TSNode scope) {
+  uint32_t a = ts_node_start_byte(scope), e = ts_node_end_byte(scope);
+  if (e > ms->len || a > e)
+    return true;
+  for (uint32_t i = 0; i < cq->npats; i++)
+    if (pattern_literals_in(&cq->pats[i], ms->text + a, e - a))
+      return true;
+  return false;
+}
+
 /* Does query cq match within node scope? With want (not NULL), only a match capturing a node that
  * satisfies want(node, arg) counts. */
 static bool query_matches(mstate *ms, const cquery *cq, TSNode scope, bool (*want)(TSNode, TSNode),
                           TSNode arg) {
+  if (!could_match(ms, cq, scope))
+    return false;
   TSQueryCursor *cur = ts_query_cursor_new();
   if (!cur)
     return false;
@@ -1632,6 +1653,8 @@ static bool query_matches(mstate *ms, const cquery *cq, TSNode scope, bool (*wan
 /* Fills fc with the nodes the matches of cq in scope capture (at most 65536: past that, too_many). */
 static void capture_nodes(mstate *ms, const cquery *cq, TSNode scope, fcache *fc) {
   fc->have_nodes = true;
+  if (!could_match(ms, cq, scope))
+    return;
   TSQueryCursor *cur = ts_query_cursor_new();
   if (!cur) {
     fc->too_many = true;
@@ -1708,11 +1731,57 @@ done:
   return found;
 }
 
-static TSNode enclosing_func(int l, TSNode n) {
-  for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p))
+/* Fills ms->chain with the nodes from the root down to rep (nchain 0 when it is deeper than
+ * MAX_CHAIN or rep is not found). */
+static void build_chain(mstate *ms, TSNode rep) {
+  ms->nchain = 0;
+  uint32_t s = ts_node_start_byte(rep), e = ts_node_end_byte(rep);
+  TSTreeCursor c = ts_tree_cursor_new(ms->root);
+  uint32_t n = 0;
+  for (;;) {
+    TSNode cur = ts_tree_cursor_current_node(&c);
+    if (n == MAX_CHAIN)
+      break;
+    ms->chain[n++] = cur;
+    if (same(cur, rep)) {
+      ms->nchain = n;
+      break;
+    }
+    if (ts_tree_cursor_goto_first_child_for_byte(&c, s) < 0)
+      break;
+    /* the child holding rep may come after zero-width or adjacent siblings */
+    for (;;) {
+      TSNode k = ts_tree_cursor_current_node(&c);
+      if (ts_node_start_byte(k) > s)
+        goto done;
+      if (ts_node_end_byte(k) >= e && ts_node_start_byte(k) <= s &&
+          (ts_node_end_byte(k) > ts_node_start_byte(k) || s == e))
+        break;
+      if (!ts_tree_cursor_goto_next_sibling(&c))
+        goto done;
+    }
+  }
+done:
+  ts_tree_cursor_delete(&c);
+}
+
+/* The i-th ancestor of rep (0: its parent), or a null node. */
+static TSNode ancestor(mstate *ms, TSNode rep, uint32_t i, TSNode *walk) {
+  if (ms->nchain)
+    return i + 1 < ms->nchain ? ms->chain[ms->nchain - 2 - i] : (TSNode){0};
+  *walk = ts_node_parent(i == 0 ? rep : *walk);
+  return *walk;
+}
+
+static TSNode enclosing_func(mstate *ms, int l, TSNode n) {
+  TSNode w = n;
+  for (uint32_t i = 0;; i++) {
+    TSNode p = ancestor(ms, n, i, &w);
+    if (ts_node_is_null(p))
+      return p;
     if (is_func(l, p))
       return p;
-  return (TSNode){0};
+  }
 }
 
 static bool alt_holds(mstate *ms, const pk_rule *r, cond_kind k, const alt *a, TSNode rep) {
@@ -1721,7 +1790,11 @@ static bool alt_holds(mstate *ms, const pk_rule *r, cond_kind k, const alt *a, T
   case C_INSIDE:
   case C_NOT_INSIDE:
     if (a->kind) {
-      for (TSNode p = ts_node_parent(rep); !ts_node_is_null(p); p = ts_node_parent(p)) {
+      TSNode w = rep;
+      for (uint32_t i = 0;; i++) {
+        TSNode p = ancestor(ms, rep, i, &w);
+        if (ts_node_is_null(p))
+          break;
         if (kind_is(p, a->kind))
           return true;
         if (!r->stop_at_file && is_func(l, p))
@@ -1729,7 +1802,7 @@ static bool alt_holds(mstate *ms, const pk_rule *r, cond_kind k, const alt *a, T
       }
       return false;
     } else {
-      TSNode scope = r->stop_at_file ? ms->root : enclosing_func(l, rep);
+      TSNode scope = r->stop_at_file ? ms->root : enclosing_func(ms, l, rep);
       if (ts_node_is_null(scope))
         scope = ms->root;
       fcache *fc = ms->file_cache && same(scope, ms->root) ? &ms->file_cache[a->id] : NULL;
@@ -1749,7 +1822,7 @@ static bool alt_holds(mstate *ms, const pk_rule *r, cond_kind k, const alt *a, T
     return query_matches(ms, &a->q[l], rep, is_descendant_of, rep);
   case C_IN_FUNC:
   case C_NOT_IN_FUNC: {
-    TSNode f = enclosing_func(l, rep);
+    TSNode f = enclosing_func(ms, l, rep);
     return !ts_node_is_null(f) && query_matches(ms, &a->q[l], f, NULL, rep);
   }
   case C_IN_FILE:
@@ -1764,16 +1837,30 @@ static bool alt_holds(mstate *ms, const pk_rule *r, cond_kind k, const alt *a, T
   }
 }
 
+static bool cond_holds(mstate *ms, const pk_rule *r, const cond *c, TSNode rep) {
+  bool any = false;
+  for (size_t a = 0; a < c->nalts && !any; a++)
+    any = alt_holds(ms, r, c->kind, &c->alts[a], rep);
+  return any == (c->kind % 2 == 0);
+}
+
+/* All conditions, the cheap ones first: file-wide answers are cached per file, so a rule with
+ * `not-in-file-with` rejects a whole file's candidates at once. */
 static bool conds_hold(mstate *ms, const pk_rule *r, TSNode rep) {
+  ms->nchain = 0;
+  bool upward = false;
   for (size_t i = 0; i < r->nconds; i++) {
     const cond *c = &r->conds[i];
-    bool any = false;
-    for (size_t a = 0; a < c->nalts && !any; a++)
-      any = alt_holds(ms, r, c->kind, &c->alts[a], rep);
-    bool positive = c->kind % 2 == 0;
-    if (any != positive)
+    if ((c->kind == C_IN_FILE || c->kind == C_NOT_IN_FILE) && !cond_holds(ms, r, c, rep))
       return false;
+    upward |= c->kind <= C_NOT_INSIDE || c->kind == C_IN_FUNC || c->kind == C_NOT_IN_FUNC;
   }
+  if (upward)
+    build_chain(ms, rep);
+  for (size_t i = 0; i < r->nconds; i++)
+    if (r->conds[i].kind != C_IN_FILE && r->conds[i].kind != C_NOT_IN_FILE &&
+        !cond_holds(ms, r, &r->conds[i], rep))
+      return false;
   return true;
 }
 

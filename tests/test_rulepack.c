@@ -125,7 +125,7 @@ static void test_errors(void) {
   ERR(RULE("go", "    message: m\n    query: |\n      ((identifier) @i (#set! @i \"x\"))\n"), "7:12",
       "query: unknown predicate #set! (omen knows");
   ERR(RULE("go", "    message: m\n    query: |\n      ((identifier) @i (#match? @i \"a(b\"))\n"), "7:12",
-      "#match? regex \"a(b\": PCRE2 error at regex offset 3: missing closing parenthesis");
+      "#match? regex \"a(b\": PCRE2 error at regex offset 3: missing closing parenthesis at offset 18");
   ERR(RULE("c", "    message: m\n    query: \"(identifier)\"\n"), "7:12", "query: no capture");
   /* templates and captures */
   ERR(RULE("go", "    message: \"{{nope}} leaks\"\n    query: \"(identifier) @i\"\n"), "6:14",
