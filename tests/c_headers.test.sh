@@ -89,6 +89,29 @@ expect_rc 0 "a header that does not compile alone, named alone" "$OMEN" check in
 hasnt "$T/out" "compile error" "a header named alone need not compile alone"
 rm include/size.h
 
+# pack rules run on project headers too, once per run (the header reached from C and from C++)
+cat >"$T/lock.yml" <<'EOF2'
+rules:
+  - id: test-pack/lock-call
+    language: [c, cpp]
+    severity: warning
+    confidence: high
+    message: "a lock is taken here"
+    query: |
+      (call_expression function: (identifier) @fn) @call
+      (#eq? @fn "pthread_mutex_lock")
+    report: call
+    doc: {summary: "a lock call", what: "w", why: "y", instead: "i"}
+    examples:
+      - bad: "void f(pthread_mutex_t *m) { pthread_mutex_lock(m); }"
+      - good: "void f(pthread_mutex_t *m) { pthread_mutex_unlock(m); }"
+EOF2
+n=$(grep -c 'pthread_mutex_lock(' include/pool.h)
+for j in 1 2; do
+  "$OMEN" check -j$j --no-default-rules --rules "$T/lock.yml" . >"$T/out" 2>/dev/null
+  count "$T/out" "^include/pool.h:.*\[test-pack/lock-call\]" "$n" "a pack rule: each lock call in the header once (-j$j)"
+done
+
 # omen fix: the header's fix applied once; every TU still compiles; the finding is gone
 "$OMEN" fix --diff . >"$T/out" 2>"$T/err"
 count "$T/out" '^+++ .*include/pool.h' 1 "omen fix --diff: one patch of the header"
