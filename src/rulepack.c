@@ -74,6 +74,7 @@ typedef struct pred {
   pcre2_code *re;
   const char **list;
   size_t nlist;
+  bool list_sub; /* #match? words the text may hold inside a longer token (the regex is not ^...$) */
 } pred;
 
 typedef struct pattern {
@@ -461,16 +462,24 @@ static omen_status qfail(ld *x, const yaml_node_t *qn, const char *qtext, size_t
 }
 
 /* The words one of which a text matching regex re must contain, when re is a plain alternation of
- * words ("^(Decode|Unmarshal)$", "Fatal|Exit"): for the text prefilter. *n = 0 when not. */
-static omen_status regex_literals(omen_arena *a, const char *re, const char ***out, size_t *n) {
+ * words ("^(Decode|Unmarshal)$", "Fatal|Exit"): for the text prefilter. *n = 0 when not. *sub is
+ * true unless re is anchored at both ends: "Fatal|Exit" matches inside "Fatalf", "_test$" inside
+ * "pkg_test", so the words are then substrings, not whole tokens. */
+static omen_status regex_literals(omen_arena *a, const char *re, const char ***out, size_t *n, bool *sub) {
   *n = 0;
   size_t len = strlen(re);
   const char *p = re, *e = re + len;
-  if (p < e && *p == '^')
+  bool head = p < e && *p == '^', tail = false;
+  if (head)
     p++;
-  if (e > p && e[-1] == '$' && (e - 1 == p || e[-2] != '\\'))
+  if (e > p && e[-1] == '$' && (e - 1 == p || e[-2] != '\\')) {
     e--;
-  if (e - p >= 2 && *p == '(' && e[-1] == ')') {
+    tail = true;
+  }
+  bool group = e - p >= 2 && *p == '(' && e[-1] == ')';
+  /* "^a|b$" is (^a)|(b$): the anchors bind the whole alternation only around a group */
+  *sub = !(head && tail && (group || !memchr(p, '|', (size_t)(e - p))));
+  if (group) {
     p += strncmp(p, "(?:", 3) == 0 ? 3 : 1;
     e--;
   }
@@ -569,7 +578,8 @@ static omen_status compile_preds(ld *x, const yaml_node_t *qn, const char *qtext
                          pr.str, (size_t)eo, (const char *)m);
           }
           pcre2_jit_compile(pr.re, PCRE2_JIT_COMPLETE); /* the interpreter runs when JIT is unavailable */
-          if (op == P_MATCH && regex_literals(x->pk->arena, pr.str, &pr.list, &pr.nlist) != OMEN_OK) {
+          if (op == P_MATCH &&
+              regex_literals(x->pk->arena, pr.str, &pr.list, &pr.nlist, &pr.list_sub) != OMEN_OK) {
             pcre2_code_free(pr.re);
             return nomem(x);
           }
@@ -1366,7 +1376,8 @@ static bool pattern_literals_in(const pattern *pat, const char *text, size_t len
     } else if ((p->op == P_ANY_OF || p->op == P_MATCH) && p->nlist) {
       bool any = false;
       for (size_t m = 0; m < p->nlist && !any; m++)
-        any = !p->list[m][0] || has_token(text, len, p->list[m]);
+        any = !p->list[m][0] || (p->list_sub ? memmem(text, len, p->list[m], strlen(p->list[m])) != NULL
+                                             : has_token(text, len, p->list[m]));
       if (!any)
         return false;
     }

@@ -222,6 +222,25 @@ static void test_predicates(void) {
   CHECK(count(RULE("go", "    message: m\n    query: |\n      ((field_identifier) @f (#any-of? @f \"Tick\" "
                          "\"Sleep\"))\n"),
               OMEN_LANG_GO, go_src) == 0);
+  /* the text prefilter takes a #match? regex's words as whole tokens only when ^(...)$ binds them
+   * all: "Fatal|Exit" matches inside "Fatalf", "_test$" inside "foo_test", "^Fatal|Exit$" is
+   * (^Fatal)|(Exit$) */
+  const char *fatalf = "package p\nfunc f() { log.Fatalf(\"x\") }\n";
+  CHECK(
+      count(RULE("go",
+                 "    message: m\n    query: |\n      ((field_identifier) @f (#match? @f \"Fatal|Exit\"))\n"),
+            OMEN_LANG_GO, fatalf) == 1);
+  CHECK(
+      count(
+          RULE("go",
+               "    message: m\n    query: |\n      ((field_identifier) @f (#match? @f \"^Fatal|Exit$\"))\n"),
+          OMEN_LANG_GO, fatalf) == 1);
+  CHECK(count(RULE("go",
+                   "    message: m\n    query: |\n      ((package_identifier) @p (#match? @p \"_test$\"))\n"),
+              OMEN_LANG_GO, "package foo_test\n") == 1);
+  CHECK(count(RULE("go", "    message: m\n    query: |\n      ((field_identifier) @f (#match? @f "
+                         "\"^(Fatal|Exit)$\"))\n"),
+              OMEN_LANG_GO, fatalf) == 0);
 }
 
 static void test_conditions(void) {
