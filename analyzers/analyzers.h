@@ -31,4 +31,7 @@ extern const omen_analyzer omen_c_locks;           /* base: lock operations, loc
 extern const omen_analyzer omen_c_deadlock;        /* deadlock: leaked locks on return, double locks, order inversions */
 extern const omen_analyzer omen_c_map_race;        /* map-race: shared containers and structs changed without their mutex */
 
+/* Any language */
+extern const omen_analyzer omen_rule_pack; /* the declarative rules of the loaded rule packs */
+
 #endif

@@ -28,5 +28,6 @@ const omen_analyzer *const omen_registry[] = {
     &omen_c_locks,
     &omen_c_deadlock,
     &omen_c_map_race,
+    &omen_rule_pack,
     NULL,
 };

@@ -17,6 +17,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "registry.h"
+#include "rulepack.h"
 
 enum {
   MAX_DEPTH = 32,    /* the format nests 6 deep: anything deeper is not a configuration */
@@ -73,6 +74,7 @@ struct omen_config {
   const char *lexdir;     /* dir made absolute lexically */
   const omen_rule *const *rules;
   size_t nrules;
+  bool global_rules; /* rules is omen_rules_all(): refreshed after rules.files loads rule packs */
   bool has_fail_on, has_generated, generated, has_enable, has_disable;
   omen_severity fail_on;
   unsigned fail_on_line, generated_line;
@@ -1043,6 +1045,11 @@ static omen_status parse_settings(ctx *x, const yaml_node_t *n, const char *what
     s = get_key(x, n, p, &key);
     if (s != OMEN_OK)
       return s;
+    if (strcmp(key, "files") == 0) { /* rule files: loaded by parse_rule_files */
+      if (!top)
+        return fail_mark(x, k->start_mark, "rule files are listed under the top-level 'rules', not per path");
+      continue;
+    }
     setting *st = &out->v[out->n];
     *st = (setting){.key = key, .family = !strchr(key, '/'), .line = line_of(k)};
     const omen_rule *rule = st->family ? NULL : find_rule(x->c, key);
@@ -1079,6 +1086,40 @@ static omen_status parse_settings(ctx *x, const yaml_node_t *n, const char *what
     if (s != OMEN_OK)
       return s;
     out->n++;
+  }
+  return OMEN_OK;
+}
+
+/* rules.files: rule files and directories (relative to the configuration's directory), loaded into
+ * the process-wide rule pack before the rest of `rules` is checked, so their ids can be configured. */
+static omen_status parse_rule_files(ctx *x, const yaml_node_t *rules) {
+  if (rules->type != YAML_MAPPING_NODE)
+    return OMEN_OK;
+  for (yaml_node_pair_t *p = rules->data.mapping.pairs.start; p < rules->data.mapping.pairs.top; p++) {
+    const yaml_node_t *k = node(x, p->key), *v = node(x, p->value);
+    if (k->type != YAML_SCALAR_NODE || strcmp((const char *)k->data.scalar.value, "files") != 0)
+      continue;
+    bool empty;
+    omen_status s = want_type(x, v, YAML_SEQUENCE_NODE, "'rules.files'", &empty);
+    for (size_t i = 0; !empty && s == OMEN_OK && i < nitems(v); i++) {
+      const char *f;
+      if ((s = get_str(x, node(x, v->data.sequence.items.start[i]), "a rule file", "a path", &f)) != OMEN_OK)
+        break;
+      char *path = f[0] == '/' || strcmp(x->c->dir, ".") == 0 ? omen_arena_strdup(x->c->arena, f)
+                                                               : omen_arena_printf(x->c->arena, "%s/%s", x->c->dir, f);
+      char err[1024];
+      if (!path)
+        return fail_nomem(x);
+      const yaml_node_t *item = node(x, v->data.sequence.items.start[i]);
+      if (omen_rulepack_add(path, err, sizeof err) != OMEN_OK)
+        return fail_mark(x, item->start_mark, "rules.files: %s", err);
+    }
+    if (s == OMEN_OK && x->c->global_rules) {
+      x->c->rules = omen_rules_all(&x->c->nrules);
+      if (!x->c->rules)
+        return fail_nomem(x);
+    }
+    return s;
   }
   return OMEN_OK;
 }
@@ -1178,7 +1219,9 @@ static omen_status parse_top(ctx *x, const yaml_node_t *root) {
     } else if (strcmp(key, "analyzers") == 0) {
       s = parse_analyzers(x, v);
     } else if (strcmp(key, "rules") == 0) {
-      s = parse_settings(x, v, "'rules'", true, &c->rules_set);
+      s = parse_rule_files(x, v);
+      if (s == OMEN_OK)
+        s = parse_settings(x, v, "'rules'", true, &c->rules_set);
     } else if (strcmp(key, "overrides") == 0) {
       s = parse_overrides(x, v);
     } else {
@@ -1221,9 +1264,8 @@ static omen_status set_paths(omen_config *c, const char *path) {
   return OMEN_OK;
 }
 
-omen_status omen_config_parse_rules(const char *path, const char *text, size_t len,
-                                    const omen_rule *const *rules, size_t nrules, omen_config **out,
-                                    char *err, size_t errlen) {
+static omen_status parse_impl(const char *path, const char *text, size_t len, const omen_rule *const *rules,
+                              size_t nrules, bool global, omen_config **out, char *err, size_t errlen) {
   *out = NULL;
   if (errlen)
     err[0] = '\0';
@@ -1237,6 +1279,7 @@ omen_status omen_config_parse_rules(const char *path, const char *text, size_t l
   c->arena = a;
   c->rules = rules;
   c->nrules = nrules;
+  c->global_rules = global;
   ctx x = {.c = c, .text = text, .len = len, .err = err, .errlen = errlen};
   omen_status s = set_paths(c, path);
   if (s != OMEN_OK) {
@@ -1296,7 +1339,13 @@ omen_status omen_config_parse(const char *path, const char *text, size_t len, om
     snprintf(err, errlen, "%s: out of memory", path);
     return OMEN_ENOMEM;
   }
-  return omen_config_parse_rules(path, text, len, all, n, out, err, errlen);
+  return parse_impl(path, text, len, all, n, true, out, err, errlen);
+}
+
+omen_status omen_config_parse_rules(const char *path, const char *text, size_t len,
+                                    const omen_rule *const *rules, size_t nrules, omen_config **out,
+                                    char *err, size_t errlen) {
+  return parse_impl(path, text, len, rules, nrules, false, out, err, errlen);
 }
 
 omen_status omen_config_load(const char *path, omen_config **out, char *err, size_t errlen) {

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "registry.h"
 #include "unit.h"
 
 const omen_analyzer *omen_pass_analyzer(const omen_pass *p) { return p->a; }
@@ -153,7 +154,7 @@ omen_diag *omen_pass_report(omen_pass *p, const omen_rule *rule, const omen_file
   bool declared = false;
   for (size_t k = 0; p->a->rules && p->a->rules[k]; k++)
     declared |= p->a->rules[k] == rule;
-  if (!declared) {
+  if (!declared && omen_rule_analyzer(rule) != p->a) { /* pack rules belong to the rule-pack analyzer */
     p->u->status = OMEN_EINTERNAL;
     return NULL;
   }

@@ -1,7 +1,10 @@
 /* registry.c - validates the analyzer list, orders it by dependencies, derives the rule table. */
 #include "registry.h"
 
+#include "rulepack.h"
+
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,39 +228,82 @@ size_t omen_registry_count(void) {
   return n;
 }
 
-static const omen_rule **all_rules;
-static size_t nall_rules;
-static pthread_once_t rules_once = PTHREAD_ONCE_INIT;
+/* The rule table: rebuilt when rule packs load (omen_rules_changed); tables already handed out stay
+ * valid until exit, so a caller holding one never sees it freed. */
+typedef struct rule_table {
+  const omen_rule **rules;
+  size_t n;
+  struct rule_table *prev;
+} rule_table;
+
+static pthread_mutex_t rules_mu = PTHREAD_MUTEX_INITIALIZER;
+static _Atomic(rule_table *) rules_now;
+static rule_table *rules_old;
+static atomic_bool rules_stale = true;
 
 static int cmp_rule(const void *a, const void *b) {
   const omen_rule *x = *(const omen_rule *const *)a, *y = *(const omen_rule *const *)b;
   return strcmp(x->id, y->id);
 }
 
-static void build_rules(void) {
-  size_t n = 0;
+static void free_tables(void) {
+  for (rule_table *t = rules_old; t;) {
+    rule_table *p = t->prev;
+    free(t->rules);
+    free(t);
+    t = p;
+  }
+}
+
+static rule_table *build_rules(void) {
+  const omen_pack *pk = omen_rulepack_active();
+  size_t n = omen_pack_nrules(pk);
   for (size_t i = 0; engine_rules[i]; i++)
     n++;
   for (size_t i = 0; omen_registry[i]; i++)
     for (size_t k = 0; omen_registry[i]->rules && omen_registry[i]->rules[k]; k++)
       n++;
-  all_rules = calloc(n + 1, sizeof *all_rules);
-  if (!all_rules)
-    return;
+  rule_table *t = calloc(1, sizeof *t);
+  if (t)
+    t->rules = calloc(n + 1, sizeof *t->rules);
+  if (!t || !t->rules) {
+    free(t);
+    return NULL;
+  }
   size_t m = 0;
   for (size_t i = 0; engine_rules[i]; i++)
-    all_rules[m++] = engine_rules[i];
+    t->rules[m++] = engine_rules[i];
   for (size_t i = 0; omen_registry[i]; i++)
     for (size_t k = 0; omen_registry[i]->rules && omen_registry[i]->rules[k]; k++)
-      all_rules[m++] = omen_registry[i]->rules[k];
-  qsort(all_rules, m, sizeof *all_rules, cmp_rule);
-  nall_rules = m;
+      t->rules[m++] = omen_registry[i]->rules[k];
+  for (size_t i = 0; i < omen_pack_nrules(pk); i++)
+    t->rules[m++] = omen_pack_rule(pk, i);
+  qsort(t->rules, m, sizeof *t->rules, cmp_rule);
+  t->n = m;
+  return t;
 }
 
+void omen_rules_changed(void) { atomic_store(&rules_stale, true); }
+
 const omen_rule *const *omen_rules_all(size_t *n) {
-  pthread_once(&rules_once, build_rules);
-  *n = nall_rules;
-  return all_rules;
+  if (atomic_load(&rules_stale)) {
+    pthread_mutex_lock(&rules_mu);
+    if (atomic_load(&rules_stale)) {
+      rule_table *t = build_rules();
+      if (t) {
+        if (!rules_old)
+          atexit(free_tables);
+        t->prev = rules_old;
+        rules_old = t;
+        atomic_store(&rules_now, t);
+        atomic_store(&rules_stale, false);
+      }
+    }
+    pthread_mutex_unlock(&rules_mu);
+  }
+  rule_table *t = atomic_load(&rules_now);
+  *n = t ? t->n : 0;
+  return t ? t->rules : NULL;
 }
 
 const omen_rule *omen_rule_find(const char *id) {
@@ -269,10 +315,23 @@ const omen_rule *omen_rule_find(const char *id) {
   return NULL;
 }
 
+const omen_rule *omen_rule_builtin(const char *id) {
+  for (size_t i = 0; engine_rules[i]; i++)
+    if (strcmp(engine_rules[i]->id, id) == 0)
+      return engine_rules[i];
+  for (size_t i = 0; omen_registry[i]; i++)
+    for (size_t k = 0; omen_registry[i]->rules && omen_registry[i]->rules[k]; k++)
+      if (strcmp(omen_registry[i]->rules[k]->id, id) == 0)
+        return omen_registry[i]->rules[k];
+  return NULL;
+}
+
 const omen_analyzer *omen_rule_analyzer(const omen_rule *rule) {
   for (size_t i = 0; omen_registry[i]; i++)
     for (size_t k = 0; omen_registry[i]->rules && omen_registry[i]->rules[k]; k++)
       if (omen_registry[i]->rules[k] == rule)
         return omen_registry[i];
+  if (omen_pack_owns(omen_rulepack_active(), rule))
+    return omen_registry_find("rule-pack");
   return NULL;
 }

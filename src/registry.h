@@ -24,11 +24,16 @@ extern const omen_rule omen_rule_fix_failed;
 extern const omen_rule omen_rule_unused_ignore;
 extern const omen_rule omen_rule_invalid_ignore;
 
-/* Every rule (engine rules and those of registered analyzers), sorted by id. The array is owned
- * by the registry (built once, thread-safe), do not free. */
+/* Every rule (engine rules, those of registered analyzers and of the loaded rule packs), sorted by
+ * id. The array is owned by the registry (thread-safe; rebuilt when packs load), do not free. */
 const omen_rule *const *omen_rules_all(size_t *n);
 const omen_rule *omen_rule_find(const char *id);
-/* The analyzer that reports rule (NULL for the engine's own rules). */
+/* A built-in rule (the engine's or a registered analyzer's) by id; NULL when none. */
+const omen_rule *omen_rule_builtin(const char *id);
+/* The rule table changed (rule packs were loaded): omen_rules_all rebuilds it. Earlier tables stay
+ * valid (they are kept until exit). */
+void omen_rules_changed(void);
+/* The analyzer that reports rule (NULL for the engine's own rules; rule-pack for pack rules). */
 const omen_analyzer *omen_rule_analyzer(const omen_rule *rule);
 
 #endif

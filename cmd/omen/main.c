@@ -16,6 +16,7 @@
 #include "lsp.h"
 #include "output.h"
 #include "registry.h"
+#include "rulepack.h"
 
 enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_TROUBLE = 2 };
 
@@ -33,6 +34,8 @@ static const char usage_text[] =
     "                             print the configuration in effect for PATH (default .)\n"
     "  analyzers                  list analyzers with their requirements, in run order\n"
     "  rules [--markdown]         list every rule id with severity and summary\n"
+    "  rules check FILE...        validate rule files (YAML rules with tree-sitter queries)\n"
+    "  rules test [FILE|DIR]...   run the examples of rule files (default: the shipped rules)\n"
     "  version                    print the version\n"
     "  lsp                        run the Language Server Protocol server on stdin/stdout\n"
     "\n"
@@ -54,6 +57,8 @@ static const char usage_text[] =
     "  --fail-on error|warning|note  lowest severity that makes the exit status 1 (default warning)\n"
     "  -j N                       analyze N units in parallel (default: number of cores)\n"
     "  -p DIR                     directory containing compile_commands.json\n"
+    "  --rules FILE|DIR           also run the rules of these rule files (repeatable)\n"
+    "  --no-default-rules         do not run the shipped rule pack\n"
     "  --diff                     print the fixes as a unified diff instead of a report\n"
     "  --fix                      apply safe fixes\n"
     "  --unsafe-fixes             with --fix or --diff, also use unsafe fixes\n"
@@ -168,12 +173,98 @@ static void print_rule_md(FILE *out, const omen_rule *r) {
   fprintf(out, "\n\n");
 }
 
+/* Loads the shipped rules (unless off) and the --rules paths into the process-wide pack. */
+static bool load_rules(bool defaults, const strv *extra) {
+  char err[1024];
+  const char *dir = defaults ? omen_rulepack_default_dir() : NULL;
+  if (dir && omen_rulepack_add(dir, err, sizeof err) != OMEN_OK) {
+    fprintf(stderr, "omen: shipped rules: %s\n", err);
+    return false;
+  }
+  for (size_t i = 0; extra && i < extra->n; i++) {
+    if (omen_rulepack_add(extra->v[i], err, sizeof err) != OMEN_OK) {
+      fprintf(stderr, "omen: --rules: %s\n", err);
+      return false;
+    }
+  }
+  return true;
+}
+
+/* omen rules check FILE... / omen rules test [FILE|DIR]... */
+static int cmd_rules_files(int argc, char **argv, bool test) {
+  bool verbose = false;
+  strv paths = {0};
+  for (int i = 2; i < argc; i++) {
+    if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0) {
+      verbose = true;
+    } else if (argv[i][0] == '-') {
+      fprintf(stderr, "omen: rules %s: unknown flag '%s'\n", argv[1], argv[i]);
+      free(paths.v);
+      return EXIT_TROUBLE;
+    } else if (push(&paths, argv[i]) != 0) {
+      free(paths.v);
+      return EXIT_TROUBLE;
+    }
+  }
+  const char *def = omen_rulepack_default_dir();
+  if (paths.n == 0 && (!test || !def)) {
+    fprintf(stderr, test ? "omen: rules test: no shipped rules found; name rule files or directories\n"
+                         : "usage: omen rules check FILE...\n");
+    return EXIT_TROUBLE;
+  }
+  if (paths.n == 0 && push(&paths, def) != 0)
+    return EXIT_TROUBLE;
+  int rc = EXIT_CLEAN;
+  size_t nrules = 0, nfail = 0;
+  for (size_t i = 0; i < paths.n; i++) {
+    omen_pack *pk = omen_pack_new();
+    char err[1024];
+    if (!pk) {
+      fprintf(stderr, "omen: out of memory\n");
+      rc = EXIT_TROUBLE;
+      break;
+    }
+    omen_status s = omen_pack_load(pk, paths.v[i], err, sizeof err);
+    if (s == OMEN_OK && test) {
+      size_t n = 0, f = 0;
+      s = omen_pack_test(pk, stdout, verbose, &n, &f);
+      nrules += n;
+      nfail += f;
+      if (s != OMEN_OK)
+        snprintf(err, sizeof err, "%s: %s", paths.v[i], omen_status_str(s));
+    } else if (s == OMEN_OK) {
+      nrules += omen_pack_nrules(pk);
+    }
+    if (s != OMEN_OK) {
+      fprintf(stderr, "%s\n", err);
+      rc = s == OMEN_EIO || s == OMEN_ENOMEM ? EXIT_TROUBLE : EXIT_FINDINGS;
+      if (rc == EXIT_TROUBLE) {
+        omen_pack_free(pk);
+        break;
+      }
+    }
+    omen_pack_free(pk);
+  }
+  free(paths.v);
+  if (rc != EXIT_TROUBLE && nfail)
+    rc = EXIT_FINDINGS;
+  if (test)
+    printf("%zu rule%s, %zu failure%s\n", nrules, nrules == 1 ? "" : "s", nfail, nfail == 1 ? "" : "s");
+  else if (rc == EXIT_CLEAN)
+    printf("%zu rule%s ok\n", nrules, nrules == 1 ? "" : "s");
+  return rc;
+}
+
 static int cmd_rules(int argc, char **argv) {
+  if (argc > 1 && (strcmp(argv[1], "check") == 0 || strcmp(argv[1], "test") == 0))
+    return cmd_rules_files(argc, argv, strcmp(argv[1], "test") == 0);
   bool markdown = argc > 1 && strcmp(argv[1], "--markdown") == 0;
   if (argc > 1 && !markdown) {
     fprintf(stderr, "omen: rules: unknown argument '%s'\n", argv[1]);
     return EXIT_TROUBLE;
   }
+  if (!load_rules(true, NULL))
+    return EXIT_TROUBLE;
   size_t n;
   const omen_rule *const *all = omen_rules_all(&n);
   if (!all) {
@@ -212,6 +303,8 @@ static int cmd_explain(int argc, char **argv) {
     fprintf(stderr, "usage: omen explain RULE   (omen rules lists them)\n");
     return EXIT_TROUBLE;
   }
+  if (!load_rules(true, NULL))
+    return EXIT_TROUBLE;
   const omen_rule *r = omen_rule_find(argv[1]);
   if (r) {
     print_rule_md(stdout, r);
@@ -328,6 +421,8 @@ static int cmd_check(int argc, char **argv, check_mode mode, const char *baselin
     O_WRITEBASE,
     O_NEWFROM,
     O_OMITSUP,
+    O_RULES,
+    O_NODEFRULES,
     O_VERSION,
     O_HELP
   };
@@ -350,13 +445,16 @@ static int cmd_check(int argc, char **argv, check_mode mode, const char *baselin
       {"write-baseline", required_argument, NULL, O_WRITEBASE},
       {"new-from-rev", required_argument, NULL, O_NEWFROM},
       {"omit-suppressed", no_argument, NULL, O_OMITSUP},
+      {"rules", required_argument, NULL, O_RULES},
+      {"no-default-rules", no_argument, NULL, O_NODEFRULES},
       {"version", no_argument, NULL, O_VERSION},
       {"help", no_argument, NULL, O_HELP},
       {NULL, 0, NULL, 0},
   };
   outspec outs[16];
   size_t nouts = 0;
-  strv enable = {0}, disable = {0}, exclude = {0};
+  strv enable = {0}, disable = {0}, exclude = {0}, rules = {0};
+  bool default_rules = true;
   omen_severity fail_on = OMEN_SEV_WARNING;
   bool fail_on_given = false;
   bool diff = false, fix = mode == MODE_FIX, unsafe = false, quiet = false, generated = false, stats = false;
@@ -452,6 +550,13 @@ static int cmd_check(int argc, char **argv, check_mode mode, const char *baselin
     case O_OMITSUP:
       omit_suppressed = true;
       break;
+    case O_RULES:
+      if (push(&rules, optarg) != 0)
+        goto oom;
+      break;
+    case O_NODEFRULES:
+      default_rules = false;
+      break;
     case 'j': {
       char *end;
       jobs = strtol(optarg, &end, 10);
@@ -490,6 +595,8 @@ static int cmd_check(int argc, char **argv, check_mode mode, const char *baselin
     fprintf(stderr, "omen: --config and --no-config cannot be used together\n");
     goto out;
   }
+  if (!load_rules(default_rules, &rules))
+    goto out;
   if (nouts == 0)
     outs[nouts++] = (outspec){OMEN_FORMAT_TEXT, NULL};
   for (size_t i = 0, to_stdout = 0; i < nouts; i++) {
@@ -671,6 +778,7 @@ out:
   free(enable.v);
   free(disable.v);
   free(exclude.v);
+  free(rules.v);
   return rc;
 }
 
@@ -686,6 +794,8 @@ static int cmd_baseline(int argc, char **argv) {
 }
 
 static int cmd_config(int argc, char **argv) {
+  if (!load_rules(true, NULL))
+    return EXIT_TROUBLE;
   if (argc >= 2 && strcmp(argv[1], "init") == 0) {
     bool force = argc == 3 && strcmp(argv[2], "--force") == 0;
     if (argc > 3 || (argc == 3 && !force)) {
@@ -744,6 +854,29 @@ static int cmd_config(int argc, char **argv) {
   return EXIT_TROUBLE;
 }
 
+/* omen lsp [--rules FILE|DIR]... [--no-default-rules] [--stdio]: the rule flags are taken here. */
+static int cmd_lsp(int argc, char **argv) {
+  strv rest = {0}, rules = {0};
+  bool defaults = true;
+  int rc = EXIT_TROUBLE;
+  for (int i = 0; i < argc; i++) {
+    if (strcmp(argv[i], "--rules") == 0 && i + 1 < argc) {
+      if (push(&rules, argv[++i]) != 0)
+        goto out;
+    } else if (strcmp(argv[i], "--no-default-rules") == 0) {
+      defaults = false;
+    } else if (push(&rest, argv[i]) != 0) {
+      goto out;
+    }
+  }
+  if (load_rules(defaults, &rules))
+    rc = omen_lsp_main((int)rest.n, (char **)rest.v);
+out:
+  free(rest.v);
+  free(rules.v);
+  return rc;
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) {
     fputs(usage_text, stderr);
@@ -765,7 +898,7 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "rules") == 0)
     return cmd_rules(argc - 1, argv + 1);
   if (strcmp(cmd, "lsp") == 0)
-    return omen_lsp_main(argc - 1, argv + 1);
+    return cmd_lsp(argc - 1, argv + 1);
   if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
     printf("omen %s\n", OMEN_VERSION);
     return EXIT_CLEAN;
