@@ -8,10 +8,12 @@
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 corpus=${1:-/usr/share/go-1.19/src}
-build="$root/build-bench"
+build=${OMEN_BUILD:-$root/build-bench}
 agdir=${AST_GREP_DIR:-/tmp/omen-ast-grep}
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DOMEN_TESTS=OFF >/dev/null
-cmake --build "$build" -j"$(nproc)" >/dev/null
+if [ -z "${OMEN_BUILD:-}" ]; then # OMEN_BUILD=DIR: use that (Release) build as it is
+  cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DOMEN_TESTS=OFF >/dev/null
+  cmake --build "$build" -j"$(nproc)" >/dev/null
+fi
 if [ ! -x "$agdir/node_modules/.bin/ast-grep" ]; then
   command -v npm >/dev/null 2>&1 || { echo "rules.sh: npm is required for ast-grep" >&2; exit 1; }
   mkdir -p "$agdir"
@@ -38,13 +40,13 @@ EOF_T
   printf '%-34s %9s %9s %9s %9s\n' "$label" "$best" "$cpu" "$((rss / 1024))" "$n"
   echo "$label $cpu" >>"$out.cpu"
 }
-count_omen() { python3 -c 'import json,sys; print(len(json.load(sys.stdin)["findings"]))' 2>/dev/null || echo "?"; }
+count_omen() { python3 -c 'import json,sys; print(len(json.load(sys.stdin)["diagnostics"]))' 2>/dev/null || echo "?"; }
 count_pack() {
   python3 -c 'import json,sys,glob,re
 ids=set()
 for p in glob.glob(sys.argv[1]+"/rules/*/*.yml"):
     ids.update(re.findall(r"^  - id: (\S+)", open(p).read(), re.M))
-print(sum(1 for f in json.load(sys.stdin)["findings"] if f["rule"] in ids))' "$root" 2>/dev/null || echo "?"
+print(sum(1 for f in json.load(sys.stdin)["diagnostics"] if f["rule"] in ids))' "$root" 2>/dev/null || echo "?"
 }
 count_lines() { grep -c 'warning\[' || true; }
 

@@ -65,8 +65,7 @@ leak_go | sed 's|^func main() { leak() }|//omen:ignore thread-leak nothing leaks
 expect_rc 1 "unused ignore" "$OMEN" check .
 has "$T/out" "omen/unused-ignore" "unused ignore reported"
 has "$T/out" "leak.go:13:" "at the comment"
-# (the shipped pack has a thread-leak rule too: switch it off with the analyzer)
-expect_rc 1 "unused ignore, its analyzer off" "$OMEN" check --disable go-goroutine-leak,rule-pack .
+expect_rc 1 "unused ignore, its analyzer off" "$OMEN" check --disable go-goroutine-leak .
 hasnt "$T/out" "omen/unused-ignore" "not reported when its rules are off"
 # malformed: no reason, unknown rule
 leak_go | sed 's|^\tctx, _ := |\t//omen:ignore resource-leak\n\tctx, _ := |' >leak.go
