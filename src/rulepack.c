@@ -34,8 +34,15 @@ enum {
   DEPTH_LIMIT = 10000,      /* PCRE2 backtracking depth */
   CURSOR_LIMIT = 1024,      /* in-progress query matches */
   MSG_CAPTURE = 60,         /* chars of a capture interpolated into a message */
-  MAX_OUT = 64 * 1024,      /* bytes of a rendered message or fix */
+  MAX_OUT = 64 * 1024,
+  MAX_CHAIN = 256,
+  /* ancestors kept for structural conditions; deeper trees use ts_node_parent */ /* bytes of a rendered
+                                                                                     message or fix */
 };
+
+/* Every pattern of a rule's query also captures its root node under this name (reserved), so a
+ * match found from a candidate node can be told from one found below it. */
+#define ROOT_CAPTURE "__root"
 
 static const unsigned lang_bit[NLANG] = {OMEN_LANG_GO, OMEN_LANG_C, OMEN_LANG_CPP};
 static const char *const lang_name[NLANG] = {"go", "c", "cpp"};
@@ -70,7 +77,8 @@ typedef struct pred {
 } pred;
 
 typedef struct pattern {
-  struct pk_rule *rule; /* the rule the pattern belongs to (combined queries) */
+  struct pk_rule *rule;  /* the rule the pattern belongs to (combined queries) */
+  const char *root_kind; /* the node kind the pattern starts with (the grammar's string), or NULL */
   pred *preds;
   size_t npreds;
 } pattern;
@@ -79,6 +87,7 @@ typedef struct cquery {
   TSQuery *q;
   pattern *pats;
   uint32_t npats;
+  uint32_t root_cap; /* capture id of ROOT_CAPTURE; UINT32_MAX when absent */
 } cquery;
 
 typedef enum cond_kind {
@@ -99,6 +108,7 @@ static const char *const cond_key[C_COUNT] = {"inside",       "not-inside",     
 typedef struct alt {
   const char *kind; /* a node kind, or NULL: the query */
   cquery q[NLANG];
+  uint32_t id; /* index in the pack's per-file cache of in-file-with answers */
 } alt;
 
 typedef struct cond {
@@ -135,7 +145,10 @@ struct omen_pack {
   omen_arena *arena;
   pk_rule **rules;
   size_t n, cap;
-  cquery all[NLANG];
+  cquery all[NLANG];  /* the rules whose patterns start with a node kind, matched from candidate nodes */
+  uint32_t nalts;     /* condition alternatives, for the per-file cache */
+  cquery wide[NLANG]; /* the others ([alternatives], (_) roots), matched over the whole tree */
+  const char **kind_of_sym[NLANG]; /* per symbol: its kind when some pattern of all starts with it */
   bool compiled;
 };
 
@@ -171,8 +184,11 @@ void omen_pack_free(omen_pack *pk) {
         for (int l = 0; l < NLANG; l++)
           cquery_free(&r->conds[c].alts[a].q[l]);
   }
-  for (int l = 0; l < NLANG; l++)
+  for (int l = 0; l < NLANG; l++) {
     cquery_free(&pk->all[l]);
+    cquery_free(&pk->wide[l]);
+    free(pk->kind_of_sym[l]);
+  }
   free(pk->rules);
   omen_arena_free(pk->arena);
   free(pk);
@@ -444,15 +460,56 @@ static omen_status qfail(ld *x, const yaml_node_t *qn, const char *qtext, size_t
               msg, off, l, c, k ? ": near '" : "", near, k ? "'" : "");
 }
 
+/* The words one of which a text matching regex re must contain, when re is a plain alternation of
+ * words ("^(Decode|Unmarshal)$", "Fatal|Exit"): for the text prefilter. *n = 0 when not. */
+static omen_status regex_literals(omen_arena *a, const char *re, const char ***out, size_t *n) {
+  *n = 0;
+  size_t len = strlen(re);
+  const char *p = re, *e = re + len;
+  if (p < e && *p == '^')
+    p++;
+  if (e > p && e[-1] == '$' && (e - 1 == p || e[-2] != '\\'))
+    e--;
+  if (e - p >= 2 && *p == '(' && e[-1] == ')') {
+    p += strncmp(p, "(?:", 3) == 0 ? 3 : 1;
+    e--;
+  }
+  size_t alts = 1;
+  for (const char *q = p; q < e; q++) {
+    if (*q == '|')
+      alts++;
+    else if (!name_start(*q) && !(*q >= '0' && *q <= '9'))
+      return OMEN_OK; /* not a plain word */
+  }
+  if (p == e || alts > 64)
+    return OMEN_OK;
+  const char **v = omen_arena_alloc(a, alts * sizeof *v);
+  if (!v)
+    return OMEN_ENOMEM;
+  for (const char *q = p; q <= e;) {
+    const char *w = q;
+    while (q < e && *q != '|')
+      q++;
+    if (q == w)
+      return OMEN_OK; /* an empty alternative matches anything */
+    if (!(v[*n] = omen_arena_strndup(a, w, (size_t)(q - w))))
+      return OMEN_ENOMEM;
+    (*n)++;
+    q++;
+  }
+  *out = v;
+  return OMEN_OK;
+}
+
 /* Compiles the predicates of every pattern of cq. */
-static omen_status compile_preds(ld *x, const yaml_node_t *qn, const char *qtext, cquery *cq) {
+static omen_status compile_preds(ld *x, const yaml_node_t *qn, const char *qtext, const char *orig,
+                                 cquery *cq) {
   uint32_t np = ts_query_pattern_count(cq->q);
   cq->pats = calloc(np ? np : 1, sizeof *cq->pats);
   if (!cq->pats)
     return nomem(x);
   cq->npats = np;
   for (uint32_t i = 0; i < np; i++) {
-    uint32_t start = ts_query_start_byte_for_pattern(cq->q, i);
     pattern *target = &cq->pats[i];
     uint32_t nsteps;
     const TSQueryPredicateStep *st = ts_query_predicates_for_pattern(cq->q, i, &nsteps);
@@ -461,23 +518,23 @@ static omen_status compile_preds(ld *x, const yaml_node_t *qn, const char *qtext
       while (e < nsteps && st[e].type != TSQueryPredicateStepTypeDone)
         e++;
       if (st[k].type != TSQueryPredicateStepTypeString)
-        return qfail(x, qn, qtext, start, "a predicate must start with its name");
+        return qfail(x, qn, orig, 0, "a predicate must start with its name");
       uint32_t nlen;
       const char *name = ts_query_string_value_for_id(cq->q, st[k].value_id, &nlen);
-      size_t at = find_pred(qtext + start, name) + start;
+      size_t at = find_pred(orig, name); /* the first use of the predicate, in the text as written */
       static const char *const names[] = {"eq?", "not-eq?", "match?", "not-match?", "any-of?", NULL};
       int op = -1;
       for (int m = 0; names[m]; m++)
         if (strcmp(name, names[m]) == 0)
           op = m;
       if (op < 0)
-        return qfail(x, qn, qtext, at,
+        return qfail(x, qn, orig, at,
                      "unknown predicate #%s (omen knows #eq?, #not-eq?, #match?, #not-match?, #any-of?)",
                      name);
       uint32_t nargs = e - k - 1;
       const TSQueryPredicateStep *a = st + k + 1;
       if (nargs < 2 || a[0].type != TSQueryPredicateStepTypeCapture || (op != P_ANY_OF && nargs != 2))
-        return qfail(x, qn, qtext, at, "#%s takes a capture and %s", name,
+        return qfail(x, qn, orig, at, "#%s takes a capture and %s", name,
                      op == P_ANY_OF   ? "one or more strings"
                      : op <= P_NOT_EQ ? "a string or a capture"
                                       : "a regex");
@@ -488,19 +545,19 @@ static omen_status compile_preds(ld *x, const yaml_node_t *qn, const char *qtext
           return nomem(x);
         for (uint32_t m = 1; m < nargs; m++) {
           if (a[m].type != TSQueryPredicateStepTypeString)
-            return qfail(x, qn, qtext, at, "#any-of? takes strings after its capture");
+            return qfail(x, qn, orig, at, "#any-of? takes strings after its capture");
           pr.list[pr.nlist++] = ts_query_string_value_for_id(cq->q, a[m].value_id, &nlen);
         }
       } else if (a[1].type == TSQueryPredicateStepTypeCapture) {
         if (op != P_EQ && op != P_NOT_EQ)
-          return qfail(x, qn, qtext, at, "#%s takes a regex string, not a capture", name);
+          return qfail(x, qn, orig, at, "#%s takes a regex string, not a capture", name);
         pr.other_cap = true;
         pr.cap2 = a[1].value_id;
       } else {
         pr.str = ts_query_string_value_for_id(cq->q, a[1].value_id, &nlen);
         if (op == P_MATCH || op == P_NOT_MATCH) {
           if (nlen > MAX_REGEX)
-            return qfail(x, qn, qtext, at, "regex longer than %d bytes", MAX_REGEX);
+            return qfail(x, qn, orig, at, "regex longer than %d bytes", MAX_REGEX);
           int ec;
           PCRE2_SIZE eo;
           pr.re =
@@ -508,10 +565,14 @@ static omen_status compile_preds(ld *x, const yaml_node_t *qn, const char *qtext
           if (!pr.re) {
             PCRE2_UCHAR m[256];
             pcre2_get_error_message(ec, m, sizeof m);
-            return qfail(x, qn, qtext, at, "#%s regex \"%.80s\": PCRE2 error at regex offset %zu: %s", name,
+            return qfail(x, qn, orig, at, "#%s regex \"%.80s\": PCRE2 error at regex offset %zu: %s", name,
                          pr.str, (size_t)eo, (const char *)m);
           }
           pcre2_jit_compile(pr.re, PCRE2_JIT_COMPLETE); /* the interpreter runs when JIT is unavailable */
+          if (op == P_MATCH && regex_literals(x->pk->arena, pr.str, &pr.list, &pr.nlist) != OMEN_OK) {
+            pcre2_code_free(pr.re);
+            return nomem(x);
+          }
         }
       }
       pred *nv = realloc(target->preds, (target->npreds + 1) * sizeof *nv);
@@ -564,7 +625,7 @@ static const char *skip_item(const char *p) {
 /* tree-sitter 0.20 makes predicates written after a top-level pattern ("(call) @c (#eq? @c \"x\")")
  * a pattern of their own; rule files may write them so (the usual style), so each pattern and the
  * predicates that follow it are wrapped in one group. Caller frees the result. */
-static char *group_predicates(const char *q) {
+static char *group_predicates(const char *q, bool add_root) {
   omen_buf b;
   omen_buf_init(&b, (size_t)MAX_QUERY * 2);
   const char *p = q;
@@ -605,10 +666,11 @@ static char *group_predicates(const char *q) {
       npreds++;
     }
     bool is_pred = *start == '(' && start[1 + strspn(start + 1, " \t\r\n")] == '#';
+    const char *root = add_root && !is_pred ? " @" ROOT_CAPTURE : "";
     if (npreds && !is_pred)
-      s = omen_buf_printf(&b, "(%.*s)", (int)(pe - start), start);
+      s = omen_buf_printf(&b, "(%.*s%s%.*s)", (int)(end - start), start, root, (int)(pe - end), end);
     else
-      s = omen_buf_add(&b, start, (size_t)(pe - start));
+      s = omen_buf_printf(&b, "%.*s%s%.*s", (int)(end - start), start, root, (int)(pe - end), end);
     p = pe;
   }
   if (s != OMEN_OK) {
@@ -657,7 +719,10 @@ static bool unknown_field(const TSLanguage *lang, const char *q, uint32_t *off) 
 }
 
 /* Compiles qtext for language index l; qn locates errors. */
-static omen_status compile_query(ld *x, const yaml_node_t *qn, const char *qtext, int l, cquery *cq) {
+typedef enum qmode { Q_PLAIN, Q_ROOTED, Q_GROUPED } qmode; /* Q_GROUPED: already grouped and rooted */
+
+static omen_status compile_query(ld *x, const yaml_node_t *qn, const char *qtext, int l, cquery *cq,
+                                 qmode mode) {
   uint32_t off = 0;
   TSQueryError e = TSQueryErrorNone;
   size_t len = strlen(qtext);
@@ -670,7 +735,10 @@ static omen_status compile_query(ld *x, const yaml_node_t *qn, const char *qtext
     return qfail(x, qn, qtext, off, "%s (%s grammar)", query_error_str(e), lang_name[l]);
   if (ts_query_pattern_count(cq->q) == 0)
     return fail(x, OMEN_EUSAGE, &qn->start_mark, "query: no pattern");
-  char *grouped = group_predicates(qtext);
+  if (mode != Q_GROUPED && strstr(qtext, "@" ROOT_CAPTURE))
+    return qfail(x, qn, qtext, (size_t)(strstr(qtext, "@" ROOT_CAPTURE) - qtext),
+                 "the capture name @%s is reserved", ROOT_CAPTURE);
+  char *grouped = mode == Q_GROUPED ? strdup(qtext) : group_predicates(qtext, mode == Q_ROOTED);
   if (!grouped)
     return nomem(x);
   TSQuery *g = ts_query_new(omen_pack_language(lang_bit[l]), grouped, (uint32_t)strlen(grouped), &off, &e);
@@ -683,7 +751,13 @@ static omen_status compile_query(ld *x, const yaml_node_t *qn, const char *qtext
   }
   ts_query_delete(cq->q);
   cq->q = g;
-  omen_status s = compile_preds(x, qn, grouped, cq);
+  cq->root_cap = UINT32_MAX;
+  for (uint32_t i = 0; i < ts_query_capture_count(g); i++) {
+    uint32_t n;
+    if (strcmp(ts_query_capture_name_for_id(g, i, &n), ROOT_CAPTURE) == 0)
+      cq->root_cap = i;
+  }
+  omen_status s = compile_preds(x, qn, grouped, qtext, cq);
   free(grouped);
   return s;
 }
@@ -743,6 +817,7 @@ static omen_status parse_cond(ld *x, pk_rule *r, cond_kind kind, const yaml_node
   for (size_t i = 0; i < n; i++) {
     const yaml_node_t *a = v->type == YAML_SEQUENCE_NODE ? node(x, v->data.sequence.items.start[i]) : v;
     alt *al = &c->alts[c->nalts++];
+    al->id = x->pk->nalts++;
     omen_status s;
     if (a->type == YAML_SCALAR_NODE) {
       bool query_only = kind >= C_IN_FUNC;
@@ -776,7 +851,7 @@ static omen_status parse_cond(ld *x, pk_rule *r, cond_kind kind, const yaml_node
     for (int l = 0; l < NLANG; l++) {
       if (!(r->langs & lang_bit[l]))
         continue;
-      if ((s = compile_query(x, qn, qt, l, &al->q[l])) != OMEN_OK)
+      if ((s = compile_query(x, qn, qt, l, &al->q[l], Q_PLAIN)) != OMEN_OK)
         return s;
       if ((kind <= C_NOT_HAS) && ts_query_capture_count(al->q[l].q) == 0)
         return fail(x, OMEN_EUSAGE, &qn->start_mark,
@@ -932,13 +1007,13 @@ static omen_status parse_rule(ld *x, const yaml_node_t *rn) {
   if ((s = str(x, qn, "query", &r->query)) != OMEN_OK)
     return s;
   for (int l = 0; l < NLANG; l++)
-    if ((r->langs & lang_bit[l]) && (s = compile_query(x, qn, r->query, l, &r->own[l])) != OMEN_OK)
+    if ((r->langs & lang_bit[l]) && (s = compile_query(x, qn, r->query, l, &r->own[l], Q_ROOTED)) != OMEN_OK)
       return s;
   const cquery *own = NULL;
   for (int l = 0; l < NLANG && !own; l++)
     if (r->langs & lang_bit[l])
       own = &r->own[l];
-  if (ts_query_capture_count(own->q) == 0)
+  if (ts_query_capture_count(own->q) - (own->root_cap != UINT32_MAX) == 0)
     return fail(x, OMEN_EUSAGE, &qn->start_mark, "query: no capture: capture the node to report (@name)");
   /* message, report */
   n = get(x, rn, "message");
@@ -1261,49 +1336,167 @@ omen_status omen_pack_load(omen_pack *pk, const char *path, char *err, size_t er
 
 /* ---------- the combined query of each language ---------- */
 
+static bool ident_byte(unsigned char c) { return name_start((char)c) || (c >= '0' && c <= '9') || c >= 0x80; }
+
+/* Does text hold lit as a whole token? A node's text starts and ends at token boundaries, so an
+ * occurrence glued to identifier characters ("os" in "pos") cannot be the text of a node. */
+static bool has_token(const char *text, size_t len, const char *lit) {
+  size_t n = strlen(lit);
+  bool head = ident_byte((unsigned char)lit[0]), tail = ident_byte((unsigned char)lit[n - 1]);
+  for (const char *p = text, *e = text + len; p < e;) {
+    const char *f = memmem(p, (size_t)(e - p), lit, n);
+    if (!f)
+      return false;
+    if ((!head || f == text || !ident_byte((unsigned char)f[-1])) &&
+        (!tail || f + n == e || !ident_byte((unsigned char)f[n])))
+      return true;
+    p = f + 1;
+  }
+  return false;
+}
+
+/* The text prefilter: a pattern whose predicates compare captures with literal strings (#eq?,
+ * #any-of?, #match? with a plain alternation of words) can only match a node whose text holds them. */
+static bool pattern_literals_in(const pattern *pat, const char *text, size_t len) {
+  for (size_t k = 0; k < pat->npreds; k++) {
+    const pred *p = &pat->preds[k];
+    if (p->op == P_EQ && !p->other_cap && p->str[0]) {
+      if (!has_token(text, len, p->str))
+        return false;
+    } else if ((p->op == P_ANY_OF || p->op == P_MATCH) && p->nlist) {
+      bool any = false;
+      for (size_t m = 0; m < p->nlist && !any; m++)
+        any = !p->list[m][0] || has_token(text, len, p->list[m]);
+      if (!any)
+        return false;
+    }
+  }
+  return true;
+}
+
+/* The node kind a pattern (grouped text at p) starts with, as the grammar spells it (its static
+ * string, so kinds compare by pointer); NULL for alternatives, wildcards and anonymous nodes. */
+static const char *pattern_root_kind(const TSLanguage *lang, const char *p) {
+  for (;;) {
+    p += strspn(p, " \t\r\n");
+    if (*p != '(')
+      break;
+    p++;
+  }
+  const char *e = p;
+  while (name_char(*e) && *e != '.')
+    e++;
+  if (e == p || (e - p == 1 && *p == '_'))
+    return NULL;
+  uint32_t n = ts_language_symbol_count(lang);
+  for (uint32_t i = 0; i < n; i++) {
+    const char *name = ts_language_symbol_name(lang, (TSSymbol)i);
+    if (ts_language_symbol_type(lang, (TSSymbol)i) == TSSymbolTypeRegular && name &&
+        strlen(name) == (size_t)(e - p) && memcmp(name, p, (size_t)(e - p)) == 0)
+      return name;
+  }
+  return NULL;
+}
+
+/* Compiles into cq the combined query of language l of the rules whose is_wide equals wide. */
+static omen_status compile_combined(omen_pack *pk, int l, bool wide, const bool *is_wide, cquery *cq,
+                                    char *err, size_t errlen) {
+  omen_buf b;
+  omen_buf_init(&b, (size_t)MAX_QUERY * OMEN_PACK_MAX_RULES);
+  size_t *starts = calloc(pk->n + 1, sizeof *starts);
+  pk_rule **owner = calloc(pk->n + 1, sizeof *owner);
+  size_t nr = 0;
+  omen_status s = starts && owner ? OMEN_OK : OMEN_ENOMEM;
+  for (size_t i = 0; i < pk->n && s == OMEN_OK; i++) {
+    if (!(pk->rules[i]->langs & lang_bit[l]) || is_wide[i] != wide)
+      continue;
+    starts[nr] = b.len;
+    owner[nr++] = pk->rules[i];
+    char *g = group_predicates(pk->rules[i]->query, true);
+    s = g ? omen_buf_printf(&b, "%s\n", g) : OMEN_ENOMEM;
+    free(g);
+  }
+  if (s == OMEN_OK && nr) {
+    ld x = {.pk = pk, .path = "(combined query)", .text = "", .err = err, .errlen = errlen};
+    yaml_node_t dummy = {0};
+    s = compile_query(&x, &dummy, b.data, l, cq, Q_GROUPED);
+    const TSLanguage *lang = omen_pack_language(lang_bit[l]);
+    for (uint32_t i = 0; s == OMEN_OK && i < cq->npats; i++) {
+      uint32_t at = ts_query_start_byte_for_pattern(cq->q, i);
+      size_t k = nr;
+      while (k > 0 && starts[k - 1] > at)
+        k--;
+      cq->pats[i].rule = k ? owner[k - 1] : owner[0];
+      cq->pats[i].root_kind = pattern_root_kind(lang, b.data + at);
+    }
+  }
+  free(starts);
+  free(owner);
+  omen_buf_free(&b);
+  if (s == OMEN_ENOMEM)
+    snprintf(err, errlen, "rules: out of memory");
+  return s;
+}
+
+/* Each language gets two queries: the rules whose every pattern starts with a node kind are matched
+ * from the nodes of those kinds only, and only when the node's text holds the pattern's literals
+ * (a tree-sitter 0.20 query cursor walking a whole tree costs about a fifth of omen's run on Go:
+ * a plain cursor walk plus memmem costs a fraction of that); the others share one query matched over
+ * the whole tree. */
 omen_status omen_pack_compile(omen_pack *pk, char *err, size_t errlen) {
   if (pk->compiled)
     return OMEN_OK;
-  for (int l = 0; l < NLANG; l++) {
+  bool *is_wide = calloc(pk->n + 1, sizeof *is_wide);
+  if (!is_wide) {
+    snprintf(err, errlen, "rules: out of memory");
+    return OMEN_ENOMEM;
+  }
+  omen_status s = OMEN_OK;
+  for (int l = 0; l < NLANG && s == OMEN_OK; l++) {
+    const TSLanguage *lang = omen_pack_language(lang_bit[l]);
     cquery_free(&pk->all[l]);
-    omen_buf b;
-    omen_buf_init(&b, (size_t)MAX_QUERY * OMEN_PACK_MAX_RULES);
-    size_t *starts = calloc(pk->n + 1, sizeof *starts);
-    pk_rule **owner = calloc(pk->n + 1, sizeof *owner);
-    size_t nr = 0;
-    omen_status s = starts && owner ? OMEN_OK : OMEN_ENOMEM;
-    for (size_t i = 0; i < pk->n && s == OMEN_OK; i++) {
-      if (!(pk->rules[i]->langs & lang_bit[l]))
+    cquery_free(&pk->wide[l]);
+    free(pk->kind_of_sym[l]);
+    pk->kind_of_sym[l] = NULL;
+    for (size_t i = 0; i < pk->n; i++) {
+      pk_rule *r = pk->rules[i];
+      is_wide[i] = false;
+      if (!(r->langs & lang_bit[l]))
         continue;
-      starts[nr] = b.len;
-      owner[nr++] = pk->rules[i];
-      char *g = group_predicates(pk->rules[i]->query);
-      s = g ? omen_buf_printf(&b, "%s\n", g) : OMEN_ENOMEM;
+      char *g = group_predicates(r->query, true);
+      if (!g) {
+        s = OMEN_ENOMEM;
+        break;
+      }
+      for (uint32_t k = 0; k < r->own[l].npats && !is_wide[i]; k++)
+        is_wide[i] = !pattern_root_kind(lang, g + ts_query_start_byte_for_pattern(r->own[l].q, k));
       free(g);
     }
-    if (s == OMEN_OK && nr) {
-      ld x = {.pk = pk, .path = "(combined query)", .text = "", .err = err, .errlen = errlen};
-      yaml_node_t dummy = {0};
-      s = compile_query(&x, &dummy, b.data, l, &pk->all[l]);
-      for (uint32_t i = 0; s == OMEN_OK && i < pk->all[l].npats; i++) {
-        uint32_t at = ts_query_start_byte_for_pattern(pk->all[l].q, i);
-        size_t k = nr;
-        while (k > 0 && starts[k - 1] > at)
-          k--;
-        pk->all[l].pats[i].rule = k ? owner[k - 1] : owner[0];
+    if (s == OMEN_OK)
+      s = compile_combined(pk, l, false, is_wide, &pk->all[l], err, errlen);
+    if (s == OMEN_OK)
+      s = compile_combined(pk, l, true, is_wide, &pk->wide[l], err, errlen);
+    if (s == OMEN_OK && pk->all[l].q) {
+      uint32_t nsym = ts_language_symbol_count(lang);
+      pk->kind_of_sym[l] = calloc(nsym ? nsym : 1, sizeof *pk->kind_of_sym[l]);
+      if (!pk->kind_of_sym[l]) {
+        s = OMEN_ENOMEM;
+        break;
+      }
+      for (uint32_t sym = 0; sym < nsym; sym++) {
+        const char *name = ts_language_symbol_name(lang, (TSSymbol)sym);
+        for (uint32_t k = 0; name && k < pk->all[l].npats; k++)
+          if (pk->all[l].pats[k].root_kind && strcmp(pk->all[l].pats[k].root_kind, name) == 0)
+            pk->kind_of_sym[l][sym] = pk->all[l].pats[k].root_kind;
       }
     }
-    free(starts);
-    free(owner);
-    omen_buf_free(&b);
-    if (s != OMEN_OK) {
-      if (s == OMEN_ENOMEM)
-        snprintf(err, errlen, "rules: out of memory");
-      return s;
-    }
   }
-  pk->compiled = true;
-  return OMEN_OK;
+  free(is_wide);
+  if (s == OMEN_ENOMEM)
+    snprintf(err, errlen, "rules: out of memory");
+  if (s == OMEN_OK)
+    pk->compiled = true;
+  return s;
 }
 
 /* ---------- matching ---------- */
@@ -1314,10 +1507,23 @@ typedef struct mstate {
   const cquery *cq;
   const TSQueryMatch *m;
   omen_pack_stats *stats;
-  TSQueryCursor *cur; /* for condition queries */
   TSNode root;
   int l;
+  struct fcache *file_cache; /* per condition alternative (alt.id); NULL: no caching */
+  /* the chain from the root to the report node being checked (ts_node_parent costs a descent from
+   * the root each time in tree-sitter 0.20, so it is computed once per candidate) */
+  TSNode chain[MAX_CHAIN];
+  uint32_t nchain; /* 0: not computed or too deep (then ts_node_parent is used) */
 } mstate;
+
+/* What a condition's query gives for a whole file, computed once per file: whether it matches, and
+ * the nodes its matches capture (for `inside` with `inside-stops-at: file`). */
+typedef struct fcache {
+  int8_t in_file; /* 0 unknown, 1 matches, -1 does not */
+  bool have_nodes, too_many;
+  TSNode *nodes;
+  uint32_t n;
+} fcache;
 
 static bool node_text_eq(const mstate *ms, TSNode n, const char *s, size_t slen) {
   uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
@@ -1405,10 +1611,24 @@ static bool preds_hold(mstate *ms, const pattern *pat, const TSQueryMatch *m) {
   return true;
 }
 
+/* Can some pattern of cq match within scope? False when each pattern names literals the scope's
+ * text lacks: then the query need not run (the text prefilter of omen_pack_match). */
+static bool could_match(const mstate *ms, const cquery *cq, TSNode scope) {
+  uint32_t a = ts_node_start_byte(scope), e = ts_node_end_byte(scope);
+  if (e > ms->len || a > e)
+    return true;
+  for (uint32_t i = 0; i < cq->npats; i++)
+    if (pattern_literals_in(&cq->pats[i], ms->text + a, e - a))
+      return true;
+  return false;
+}
+
 /* Does query cq match within node scope? With want (not NULL), only a match capturing a node that
  * satisfies want(node, arg) counts. */
 static bool query_matches(mstate *ms, const cquery *cq, TSNode scope, bool (*want)(TSNode, TSNode),
                           TSNode arg) {
+  if (!could_match(ms, cq, scope))
+    return false;
   TSQueryCursor *cur = ts_query_cursor_new();
   if (!cur)
     return false;
@@ -1428,6 +1648,39 @@ static bool query_matches(mstate *ms, const cquery *cq, TSNode scope, bool (*wan
   }
   ts_query_cursor_delete(cur);
   return found;
+}
+
+/* Fills fc with the nodes the matches of cq in scope capture (at most 65536: past that, too_many). */
+static void capture_nodes(mstate *ms, const cquery *cq, TSNode scope, fcache *fc) {
+  fc->have_nodes = true;
+  if (!could_match(ms, cq, scope))
+    return;
+  TSQueryCursor *cur = ts_query_cursor_new();
+  if (!cur) {
+    fc->too_many = true;
+    return;
+  }
+  ts_query_cursor_set_match_limit(cur, CURSOR_LIMIT);
+  ts_query_cursor_exec(cur, cq->q, scope);
+  TSQueryMatch m;
+  uint32_t cap = 0;
+  while (!fc->too_many && ts_query_cursor_next_match(cur, &m)) {
+    if (m.pattern_index >= cq->npats || !preds_hold(ms, &cq->pats[m.pattern_index], &m))
+      continue;
+    for (uint16_t i = 0; i < m.capture_count && !fc->too_many; i++) {
+      if (fc->n == cap) {
+        cap = cap ? cap * 2 : 16;
+        TSNode *nv = cap <= 65536 ? realloc(fc->nodes, cap * sizeof *nv) : NULL;
+        if (!nv) {
+          fc->too_many = true;
+          break;
+        }
+        fc->nodes = nv;
+      }
+      fc->nodes[fc->n++] = m.captures[i].node;
+    }
+  }
+  ts_query_cursor_delete(cur);
 }
 
 static bool is_func(int l, TSNode n) {
@@ -1478,11 +1731,57 @@ done:
   return found;
 }
 
-static TSNode enclosing_func(int l, TSNode n) {
-  for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p))
+/* Fills ms->chain with the nodes from the root down to rep (nchain 0 when it is deeper than
+ * MAX_CHAIN or rep is not found). */
+static void build_chain(mstate *ms, TSNode rep) {
+  ms->nchain = 0;
+  uint32_t s = ts_node_start_byte(rep), e = ts_node_end_byte(rep);
+  TSTreeCursor c = ts_tree_cursor_new(ms->root);
+  uint32_t n = 0;
+  for (;;) {
+    TSNode cur = ts_tree_cursor_current_node(&c);
+    if (n == MAX_CHAIN)
+      break;
+    ms->chain[n++] = cur;
+    if (same(cur, rep)) {
+      ms->nchain = n;
+      break;
+    }
+    if (ts_tree_cursor_goto_first_child_for_byte(&c, s) < 0)
+      break;
+    /* the child holding rep may come after zero-width or adjacent siblings */
+    for (;;) {
+      TSNode k = ts_tree_cursor_current_node(&c);
+      if (ts_node_start_byte(k) > s)
+        goto done;
+      if (ts_node_end_byte(k) >= e && ts_node_start_byte(k) <= s &&
+          (ts_node_end_byte(k) > ts_node_start_byte(k) || s == e))
+        break;
+      if (!ts_tree_cursor_goto_next_sibling(&c))
+        goto done;
+    }
+  }
+done:
+  ts_tree_cursor_delete(&c);
+}
+
+/* The i-th ancestor of rep (0: its parent), or a null node. */
+static TSNode ancestor(mstate *ms, TSNode rep, uint32_t i, TSNode *walk) {
+  if (ms->nchain)
+    return i + 1 < ms->nchain ? ms->chain[ms->nchain - 2 - i] : (TSNode){0};
+  *walk = ts_node_parent(i == 0 ? rep : *walk);
+  return *walk;
+}
+
+static TSNode enclosing_func(mstate *ms, int l, TSNode n) {
+  TSNode w = n;
+  for (uint32_t i = 0;; i++) {
+    TSNode p = ancestor(ms, n, i, &w);
+    if (ts_node_is_null(p))
+      return p;
     if (is_func(l, p))
       return p;
-  return (TSNode){0};
+  }
 }
 
 static bool alt_holds(mstate *ms, const pk_rule *r, cond_kind k, const alt *a, TSNode rep) {
@@ -1491,7 +1790,11 @@ static bool alt_holds(mstate *ms, const pk_rule *r, cond_kind k, const alt *a, T
   case C_INSIDE:
   case C_NOT_INSIDE:
     if (a->kind) {
-      for (TSNode p = ts_node_parent(rep); !ts_node_is_null(p); p = ts_node_parent(p)) {
+      TSNode w = rep;
+      for (uint32_t i = 0;; i++) {
+        TSNode p = ancestor(ms, rep, i, &w);
+        if (ts_node_is_null(p))
+          break;
         if (kind_is(p, a->kind))
           return true;
         if (!r->stop_at_file && is_func(l, p))
@@ -1499,10 +1802,18 @@ static bool alt_holds(mstate *ms, const pk_rule *r, cond_kind k, const alt *a, T
       }
       return false;
     } else {
-      TSNode scope = r->stop_at_file ? ms->root : enclosing_func(l, rep);
+      TSNode scope = r->stop_at_file ? ms->root : enclosing_func(ms, l, rep);
       if (ts_node_is_null(scope))
         scope = ms->root;
-      return query_matches(ms, &a->q[l], scope, is_ancestor_of, rep);
+      fcache *fc = ms->file_cache && same(scope, ms->root) ? &ms->file_cache[a->id] : NULL;
+      if (fc && !fc->have_nodes)
+        capture_nodes(ms, &a->q[l], scope, fc);
+      if (!fc || fc->too_many)
+        return query_matches(ms, &a->q[l], scope, is_ancestor_of, rep);
+      for (uint32_t i = 0; i < fc->n; i++)
+        if (is_ancestor_of(fc->nodes[i], rep))
+          return true;
+      return false;
     }
   case C_HAS:
   case C_NOT_HAS:
@@ -1511,27 +1822,45 @@ static bool alt_holds(mstate *ms, const pk_rule *r, cond_kind k, const alt *a, T
     return query_matches(ms, &a->q[l], rep, is_descendant_of, rep);
   case C_IN_FUNC:
   case C_NOT_IN_FUNC: {
-    TSNode f = enclosing_func(l, rep);
+    TSNode f = enclosing_func(ms, l, rep);
     return !ts_node_is_null(f) && query_matches(ms, &a->q[l], f, NULL, rep);
   }
   case C_IN_FILE:
   case C_NOT_IN_FILE:
-    return query_matches(ms, &a->q[l], ms->root, NULL, rep);
+    if (!ms->file_cache)
+      return query_matches(ms, &a->q[l], ms->root, NULL, rep);
+    if (!ms->file_cache[a->id].in_file)
+      ms->file_cache[a->id].in_file = query_matches(ms, &a->q[l], ms->root, NULL, rep) ? 1 : -1;
+    return ms->file_cache[a->id].in_file > 0;
   default:
     return false;
   }
 }
 
+static bool cond_holds(mstate *ms, const pk_rule *r, const cond *c, TSNode rep) {
+  bool any = false;
+  for (size_t a = 0; a < c->nalts && !any; a++)
+    any = alt_holds(ms, r, c->kind, &c->alts[a], rep);
+  return any == (c->kind % 2 == 0);
+}
+
+/* All conditions, the cheap ones first: file-wide answers are cached per file, so a rule with
+ * `not-in-file-with` rejects a whole file's candidates at once. */
 static bool conds_hold(mstate *ms, const pk_rule *r, TSNode rep) {
+  ms->nchain = 0;
+  bool upward = false;
   for (size_t i = 0; i < r->nconds; i++) {
     const cond *c = &r->conds[i];
-    bool any = false;
-    for (size_t a = 0; a < c->nalts && !any; a++)
-      any = alt_holds(ms, r, c->kind, &c->alts[a], rep);
-    bool positive = c->kind % 2 == 0;
-    if (any != positive)
+    if ((c->kind == C_IN_FILE || c->kind == C_NOT_IN_FILE) && !cond_holds(ms, r, c, rep))
       return false;
+    upward |= c->kind <= C_NOT_INSIDE || c->kind == C_IN_FUNC || c->kind == C_NOT_IN_FUNC;
   }
+  if (upward)
+    build_chain(ms, rep);
+  for (size_t i = 0; i < r->nconds; i++)
+    if (r->conds[i].kind != C_IN_FILE && r->conds[i].kind != C_NOT_IN_FILE &&
+        !cond_holds(ms, r, &r->conds[i], rep))
+      return false;
   return true;
 }
 
@@ -1602,14 +1931,19 @@ static omen_status report_match(mstate *ms, const pk_rule *r, const pattern *pat
   TSNode rep;
   if (r->report ? !capture_by_name(ms->cq->q, m, r->report, &rep) : m->capture_count == 0)
     return OMEN_OK;
-  if (!r->report) { /* the first capture of the pattern: the one that starts first, outermost */
-    rep = m->captures[0].node;
-    for (uint16_t i = 1; i < m->capture_count; i++) {
+  if (!r->report) {    /* the first capture of the pattern: the one that starts first, outermost */
+    bool have = false; /* the root capture the engine adds does not count */
+    for (uint16_t i = 0; i < m->capture_count; i++) {
       TSNode n = m->captures[i].node;
-      if (ts_node_start_byte(n) < ts_node_start_byte(rep) ||
+      if (m->captures[i].index == ms->cq->root_cap)
+        continue;
+      if (!have || ts_node_start_byte(n) < ts_node_start_byte(rep) ||
           (ts_node_start_byte(n) == ts_node_start_byte(rep) && ts_node_end_byte(n) > ts_node_end_byte(rep)))
         rep = n;
+      have = true;
     }
+    if (!have)
+      return OMEN_OK;
   }
   if (!conds_hold(ms, r, rep))
     return OMEN_OK;
@@ -1638,16 +1972,16 @@ static omen_status report_match(mstate *ms, const pk_rule *r, const pattern *pat
   return hit(ctx, &h);
 }
 
-/* Runs cq (patterns mapped to rules; own: every pattern is rule r) over root. */
-static omen_status run_query(const cquery *cq, pk_rule *own, int l, TSNode root, const char *text,
+/* Runs cq (patterns mapped to rules; own: every pattern is rule own) over scope, a node of the tree
+ * rooted at root, with cursor cur. With only set, a match counts only when its pattern's root is
+ * *only (matches below it are found from their own candidate node). */
+static omen_status run_query(TSQueryCursor *cur, const cquery *cq, pk_rule *own, int l, TSNode root,
+                             TSNode scope, const TSNode *only, fcache *file_cache, const char *text,
                              uint32_t len, omen_status (*hit)(void *, const omen_pack_hit *), void *ctx,
                              omen_pack_stats *stats) {
-  TSQueryCursor *cur = ts_query_cursor_new();
-  if (!cur)
-    return OMEN_ENOMEM;
-  ts_query_cursor_set_match_limit(cur, CURSOR_LIMIT);
-  ts_query_cursor_exec(cur, cq->q, root);
-  mstate ms = {.text = text, .len = len, .cq = cq, .stats = stats, .root = root, .l = l};
+  ts_query_cursor_exec(cur, cq->q, scope);
+  mstate ms = {
+      .text = text, .len = len, .cq = cq, .stats = stats, .root = root, .l = l, .file_cache = file_cache};
   omen_buf msg, fix, fixmsg;
   omen_buf_init(&msg, MAX_OUT);
   omen_buf_init(&fix, MAX_OUT);
@@ -1656,6 +1990,9 @@ static omen_status run_query(const cquery *cq, pk_rule *own, int l, TSNode root,
   TSQueryMatch m;
   while (s == OMEN_OK && ts_query_cursor_next_match(cur, &m)) {
     if (m.pattern_index >= cq->npats)
+      continue;
+    TSNode rn;
+    if (only && !(capture_node(&m, cq->root_cap, &rn) && same(rn, *only)))
       continue;
     const pattern *pat = &cq->pats[m.pattern_index];
     if (stats)
@@ -1672,17 +2009,88 @@ static omen_status run_query(const cquery *cq, pk_rule *own, int l, TSNode root,
   omen_buf_free(&msg);
   omen_buf_free(&fix);
   omen_buf_free(&fixmsg);
-  ts_query_cursor_delete(cur);
   return s;
+}
+
+/* Could some pattern of cq starting with kind match node n (its text holds the pattern's literals)? */
+static bool candidate(const cquery *cq, const char *kind, TSNode n, const char *text, uint32_t len) {
+  uint32_t a = ts_node_start_byte(n), e = ts_node_end_byte(n);
+  if (e > len || a > e)
+    return false;
+  for (uint32_t i = 0; i < cq->npats; i++)
+    if (cq->pats[i].root_kind == kind && pattern_literals_in(&cq->pats[i], text + a, e - a))
+      return true;
+  return false;
 }
 
 omen_status omen_pack_match(const omen_pack *pk, unsigned lang, TSNode root, const char *text, uint32_t len,
                             omen_status (*hit)(void *ctx, const omen_pack_hit *h), void *ctx,
                             omen_pack_stats *stats) {
   int l = lang_index(lang);
-  if (l < 0 || !pk || !pk->compiled || !pk->all[l].q)
+  if (l < 0 || !pk || !pk->compiled || (!pk->all[l].q && !pk->wide[l].q))
     return OMEN_OK;
-  return run_query(&pk->all[l], NULL, l, root, text, len, hit, ctx, stats);
+  TSQueryCursor *cur = ts_query_cursor_new();
+  fcache *fc = calloc(pk->nalts + 1, sizeof *fc);
+  if (!cur || !fc) {
+    if (cur)
+      ts_query_cursor_delete(cur);
+    free(fc);
+    return OMEN_ENOMEM;
+  }
+  ts_query_cursor_set_match_limit(cur, CURSOR_LIMIT);
+  omen_status s = OMEN_OK;
+  if (pk->wide[l].q)
+    s = run_query(cur, &pk->wide[l], NULL, l, root, root, NULL, fc, text, len, hit, ctx, stats);
+  const cquery *cq = &pk->all[l];
+  bool any = false; /* does the file hold the literals of some pattern? */
+  for (uint32_t i = 0; cq->q && i < cq->npats && !any; i++)
+    any = pattern_literals_in(&cq->pats[i], text, len);
+  if (s == OMEN_OK && any) {
+    const char *const *kinds = pk->kind_of_sym[l];
+    uint32_t nsym = ts_language_symbol_count(omen_pack_language(lang));
+    TSTreeCursor c = ts_tree_cursor_new(root);
+    for (bool more = true; more && s == OMEN_OK;) {
+      TSNode n = ts_tree_cursor_current_node(&c);
+      TSSymbol sym = ts_node_symbol(n);
+      const char *kind = sym < nsym ? kinds[sym] : NULL;
+      if (kind && candidate(cq, kind, n, text, len)) {
+        /* a cursor started on a leaf matches nothing (libtree-sitter 0.20.7): start on its parent */
+        TSNode scope = ts_node_child_count(n) ? n : ts_node_parent(n);
+        s = run_query(cur, cq, NULL, l, root, ts_node_is_null(scope) ? n : scope, &n, fc, text, len, hit, ctx,
+                      stats);
+      }
+      if (ts_tree_cursor_goto_first_child(&c))
+        continue;
+      while (!ts_tree_cursor_goto_next_sibling(&c))
+        if (!ts_tree_cursor_goto_parent(&c)) {
+          more = false;
+          break;
+        }
+    }
+    ts_tree_cursor_delete(&c);
+  }
+  ts_query_cursor_delete(cur);
+  for (uint32_t i = 0; i < pk->nalts; i++)
+    free(fc[i].nodes);
+  free(fc);
+  return s;
+}
+
+omen_status omen_pack_match_each(const omen_pack *pk, unsigned lang, TSNode root, const char *text,
+                                 uint32_t len, omen_status (*hit)(void *ctx, const omen_pack_hit *h),
+                                 void *ctx) {
+  int l = lang_index(lang);
+  TSQueryCursor *cur = l >= 0 && pk ? ts_query_cursor_new() : NULL;
+  if (!cur)
+    return l >= 0 && pk ? OMEN_ENOMEM : OMEN_OK;
+  ts_query_cursor_set_match_limit(cur, CURSOR_LIMIT);
+  omen_status s = OMEN_OK;
+  for (size_t i = 0; i < pk->n && s == OMEN_OK; i++)
+    if (pk->rules[i]->own[l].q)
+      s = run_query(cur, &pk->rules[i]->own[l], pk->rules[i], l, root, root, NULL, NULL, text, len, hit, ctx,
+                    NULL);
+  ts_query_cursor_delete(cur);
+  return s;
 }
 
 /* ---------- omen rules test ---------- */
@@ -1742,8 +2150,14 @@ omen_status omen_pack_test(omen_pack *pk, FILE *out, bool verbose, size_t *nrule
   *failures = 0;
   *nrules = pk->n;
   TSParser *parser = ts_parser_new();
-  if (!parser)
+  TSQueryCursor *cur = ts_query_cursor_new();
+  if (!parser || !cur) {
+    ts_parser_delete(parser);
+    if (cur)
+      ts_query_cursor_delete(cur);
     return OMEN_ENOMEM;
+  }
+  ts_query_cursor_set_match_limit(cur, CURSOR_LIMIT);
   ts_parser_set_timeout_micros(parser, 10 * 1000 * 1000);
   omen_status s = OMEN_OK;
   for (size_t i = 0; i < pk->n && s == OMEN_OK; i++) {
@@ -1769,8 +2183,8 @@ omen_status omen_pack_test(omen_pack *pk, FILE *out, bool verbose, size_t *nrule
         }
         collect c = {0};
         omen_pack_stats st = {0};
-        s = run_query(&r->own[l], r, l, ts_tree_root_node(tree), t, (uint32_t)strlen(t), collect_hit, &c,
-                      &st);
+        s = run_query(cur, &r->own[l], r, l, ts_tree_root_node(tree), ts_tree_root_node(tree), NULL, NULL, t,
+                      (uint32_t)strlen(t), collect_hit, &c, &st);
         if (st.limits)
           fprintf(out, "%s:%u: %s: a regex or the query hit its limit (%zu time%s): treated as no match\n",
                   r->path, ex->line, r->r.id, st.limits, st.limits == 1 ? "" : "s");
@@ -1806,6 +2220,7 @@ omen_status omen_pack_test(omen_pack *pk, FILE *out, bool verbose, size_t *nrule
       fprintf(out, "ok   %s (%zu example%s)\n", r->r.id, r->nexamples, r->nexamples == 1 ? "" : "s");
   }
   ts_parser_delete(parser);
+  ts_query_cursor_delete(cur);
   return s;
 }
 

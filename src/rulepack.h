@@ -68,6 +68,12 @@ omen_status omen_pack_match(const omen_pack *pk, unsigned lang, TSNode root, con
                             omen_status (*hit)(void *ctx, const omen_pack_hit *h), void *ctx,
                             omen_pack_stats *stats);
 
+/* The same, the simple way: each rule's own query over the whole tree, one after the other, with no
+ * prefilter (the reference the tests compare omen_pack_match with, and a baseline to measure it). */
+omen_status omen_pack_match_each(const omen_pack *pk, unsigned lang, TSNode root, const char *text,
+                                 uint32_t len, omen_status (*hit)(void *ctx, const omen_pack_hit *h),
+                                 void *ctx);
+
 /* The tree-sitter grammar of lang (OMEN_LANG_GO, _C or _CPP). */
 const TSLanguage *omen_pack_language(unsigned lang);
 

@@ -102,7 +102,8 @@ static int cmd_analyzers(void) {
   }
   for (size_t i = 0; i < n; i++) {
     const omen_analyzer *a = order[i];
-    const char *lang = a->langs & OMEN_LANG_GO ? "go" : "c/c++";
+    bool go = a->langs & OMEN_LANG_GO, c = a->langs & OMEN_LANG_CFAMILY;
+    const char *lang = go && c ? "any" : go ? "go" : "c/c++";
     printf("%-20s %-6s %s\n", a->name, lang, a->title);
     if (a->requires && a->requires[0]) {
       printf("%-20s        requires:", "");
