@@ -731,6 +731,8 @@ static bool unknown_field(const TSLanguage *lang, const char *q, uint32_t *off) 
 /* Compiles qtext for language index l; qn locates errors. */
 typedef enum qmode { Q_PLAIN, Q_ROOTED, Q_GROUPED } qmode; /* Q_GROUPED: already grouped and rooted */
 
+static const char *pattern_root_kind(const TSLanguage *lang, const char *p);
+
 static omen_status compile_query(ld *x, const yaml_node_t *qn, const char *qtext, int l, cquery *cq,
                                  qmode mode) {
   uint32_t off = 0;
@@ -768,6 +770,9 @@ static omen_status compile_query(ld *x, const yaml_node_t *qn, const char *qtext
       cq->root_cap = i;
   }
   omen_status s = compile_preds(x, qn, grouped, qtext, cq);
+  for (uint32_t i = 0; s == OMEN_OK && i < cq->npats; i++)
+    cq->pats[i].root_kind =
+        pattern_root_kind(omen_pack_language(lang_bit[l]), grouped + ts_query_start_byte_for_pattern(g, i));
   free(grouped);
   return s;
 }
@@ -1622,6 +1627,139 @@ static bool preds_hold(mstate *ms, const pattern *pat, const TSQueryMatch *m) {
   return true;
 }
 
+/* Where each literal of a query's patterns occurs in a file (as has_token, or as a substring for
+ * #match? words that need not be whole tokens): the walk of omen_pack_match asks "does this node's
+ * range hold the literals of some pattern?" in O(log n) instead of rescanning the node's text, and
+ * skips every subtree whose range holds none (no candidate can be inside it). */
+enum { MAX_LITS = 128, MAX_LIT_POS = 1 << 20 };
+
+typedef struct lit_pos {
+  const char *lit;
+  bool sub;
+  uint32_t *pos; /* ascending start offsets */
+  uint32_t n, len;
+} lit_pos;
+
+typedef struct lit_index {
+  lit_pos v[MAX_LITS];
+  uint32_t n;
+  bool ok; /* false: too many literals or no memory; callers fall back to text scans */
+} lit_index;
+
+static lit_pos *lit_find(lit_index *x, const char *lit, bool sub) {
+  for (uint32_t i = 0; i < x->n; i++)
+    if (x->v[i].sub == sub && strcmp(x->v[i].lit, lit) == 0)
+      return &x->v[i];
+  return NULL;
+}
+
+static bool lit_add(lit_index *x, const char *lit, bool sub, const char *text, uint32_t len) {
+  if (!lit[0] || lit_find(x, lit, sub))
+    return true;
+  if (x->n == MAX_LITS)
+    return false;
+  lit_pos *lp = &x->v[x->n];
+  *lp = (lit_pos){.lit = lit, .sub = sub, .len = (uint32_t)strlen(lit)};
+  bool head = ident_byte((unsigned char)lit[0]), tail = ident_byte((unsigned char)lit[lp->len - 1]);
+  uint32_t cap = 0;
+  for (const char *p = text, *e = text + len; p < e;) {
+    const char *f = memmem(p, (size_t)(e - p), lit, lp->len);
+    if (!f)
+      break;
+    p = f + 1;
+    if (!sub && !((!head || f == text || !ident_byte((unsigned char)f[-1])) &&
+                  (!tail || f + lp->len == e || !ident_byte((unsigned char)f[lp->len]))))
+      continue;
+    if (lp->n == cap) {
+      uint32_t nc = cap ? cap * 2 : 16;
+      uint32_t *nv = nc <= MAX_LIT_POS ? realloc(lp->pos, nc * sizeof *nv) : NULL;
+      if (!nv) {
+        free(lp->pos);
+        return false;
+      }
+      lp->pos = nv;
+      cap = nc;
+    }
+    lp->pos[lp->n++] = (uint32_t)(f - text);
+  }
+  x->n++;
+  return true;
+}
+
+static void lit_index_free(lit_index *x) {
+  for (uint32_t i = 0; i < x->n; i++)
+    free(x->v[i].pos);
+}
+
+/* Builds the index of every literal of cq's patterns over text. */
+static void lit_index_build(lit_index *x, const cquery *cq, const char *text, uint32_t len) {
+  x->n = 0;
+  x->ok = true;
+  for (uint32_t i = 0; x->ok && i < cq->npats; i++)
+    for (size_t k = 0; x->ok && k < cq->pats[i].npreds; k++) {
+      const pred *p = &cq->pats[i].preds[k];
+      if (p->op == P_EQ && !p->other_cap && p->str[0])
+        x->ok = lit_add(x, p->str, false, text, len);
+      else if ((p->op == P_ANY_OF || p->op == P_MATCH) && p->nlist)
+        for (size_t m = 0; x->ok && m < p->nlist; m++)
+          x->ok = lit_add(x, p->list[m], p->op == P_MATCH && p->list_sub, text, len);
+    }
+}
+
+/* Does [a, e) hold an occurrence of lit (as the index found them)? */
+static bool lit_in(const lit_pos *lp, uint32_t a, uint32_t e) {
+  uint32_t lo = 0, hi = lp->n;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (lp->pos[mid] < a)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < lp->n && lp->pos[lo] + lp->len <= e;
+}
+
+/* pattern_literals_in over [a, e) of the indexed text. */
+static bool pattern_literals_at(lit_index *x, const pattern *pat, uint32_t a, uint32_t e) {
+  for (size_t k = 0; k < pat->npreds; k++) {
+    const pred *p = &pat->preds[k];
+    if (p->op == P_EQ && !p->other_cap && p->str[0]) {
+      const lit_pos *lp = lit_find(x, p->str, false);
+      if (!lp || !lit_in(lp, a, e))
+        return false;
+    } else if ((p->op == P_ANY_OF || p->op == P_MATCH) && p->nlist) {
+      bool any = false;
+      for (size_t m = 0; m < p->nlist && !any; m++) {
+        if (!p->list[m][0])
+          any = true;
+        else {
+          const lit_pos *lp = lit_find(x, p->list[m], p->op == P_MATCH && p->list_sub);
+          any = lp && lit_in(lp, a, e);
+        }
+      }
+      if (!any)
+        return false;
+    }
+  }
+  return true;
+}
+
+/* Could a candidate of some pattern of cq lie within [a, e)? */
+static bool range_may_hold(lit_index *x, const cquery *cq, uint32_t a, uint32_t e) {
+  for (uint32_t i = 0; i < cq->npats; i++)
+    if (pattern_literals_at(x, &cq->pats[i], a, e))
+      return true;
+  return false;
+}
+
+/* candidate() over the index. */
+static bool candidate_at(lit_index *x, const cquery *cq, const char *kind, uint32_t a, uint32_t e) {
+  for (uint32_t i = 0; i < cq->npats; i++)
+    if (cq->pats[i].root_kind == kind && pattern_literals_at(x, &cq->pats[i], a, e))
+      return true;
+  return false;
+}
+
 /* Can some pattern of cq match within scope? False when each pattern names literals the scope's
  * text lacks: then the query need not run (the text prefilter of omen_pack_match). */
 static bool could_match(const mstate *ms, const cquery *cq, TSNode scope) {
@@ -1636,10 +1774,82 @@ static bool could_match(const mstate *ms, const cquery *cq, TSNode scope) {
 
 /* Does query cq match within node scope? With want (not NULL), only a match capturing a node that
  * satisfies want(node, arg) counts. */
+static bool cursor_matches(mstate *ms, const cquery *cq, TSNode scope, bool (*want)(TSNode, TSNode),
+                           TSNode arg);
+static bool same(TSNode a, TSNode b) {
+  return ts_node_start_byte(a) == ts_node_start_byte(b) && ts_node_end_byte(a) == ts_node_end_byte(b) &&
+         ts_node_symbol(a) == ts_node_symbol(b);
+}
+
+/* query_matches over the whole file, when every pattern of cq starts with a node kind and names
+ * literals: the cursor runs only from nodes of those kinds whose range holds the literals, found by
+ * a walk that skips subtrees holding none (a file-wide condition such as `package main` or an import
+ * then costs a few nodes, not a query cursor over the whole tree). *done false: not applicable. */
+static bool file_matches_walk(mstate *ms, const cquery *cq, bool (*want)(TSNode, TSNode), TSNode arg,
+                              bool *done) {
+  *done = false;
+  for (uint32_t i = 0; i < cq->npats; i++) {
+    const pattern *pat = &cq->pats[i];
+    bool lit = false;
+    for (size_t k = 0; k < pat->npreds && !lit; k++)
+      lit = (pat->preds[k].op == P_EQ && !pat->preds[k].other_cap && pat->preds[k].str[0]) ||
+            ((pat->preds[k].op == P_ANY_OF || pat->preds[k].op == P_MATCH) && pat->preds[k].nlist);
+    if (!pat->root_kind || !lit)
+      return false;
+  }
+  lit_index *lx = malloc(sizeof *lx);
+  if (!lx)
+    return false;
+  lit_index_build(lx, cq, ms->text, ms->len);
+  if (!lx->ok) {
+    lit_index_free(lx);
+    free(lx);
+    return false;
+  }
+  *done = true;
+  bool found = false;
+  TSTreeCursor c = ts_tree_cursor_new(ms->root);
+  for (bool more = range_may_hold(lx, cq, 0, ms->len); more && !found;) {
+    TSNode n = ts_tree_cursor_current_node(&c);
+    uint32_t a = ts_node_start_byte(n), e = ts_node_end_byte(n);
+    bool descend = a <= e && e <= ms->len && range_may_hold(lx, cq, a, e);
+    const char *kind = NULL; /* the patterns' spelling of n's kind (compared by pointer in candidate_at) */
+    for (uint32_t i = 0; descend && !kind && i < cq->npats; i++)
+      if (strcmp(cq->pats[i].root_kind, ts_node_type(n)) == 0)
+        kind = cq->pats[i].root_kind;
+    if (kind && candidate_at(lx, cq, kind, a, e)) {
+      TSNode scope = ts_node_child_count(n) ? n : ts_node_parent(n);
+      found = cursor_matches(ms, cq, ts_node_is_null(scope) ? n : scope, want, arg);
+    }
+    if (descend && ts_tree_cursor_goto_first_child(&c))
+      continue;
+    while (!ts_tree_cursor_goto_next_sibling(&c))
+      if (!ts_tree_cursor_goto_parent(&c)) {
+        more = false;
+        break;
+      }
+  }
+  ts_tree_cursor_delete(&c);
+  lit_index_free(lx);
+  free(lx);
+  return found;
+}
+
 static bool query_matches(mstate *ms, const cquery *cq, TSNode scope, bool (*want)(TSNode, TSNode),
                           TSNode arg) {
   if (!could_match(ms, cq, scope))
     return false;
+  if (same(scope, ms->root)) {
+    bool done, found = file_matches_walk(ms, cq, want, arg, &done);
+    if (done)
+      return found;
+  }
+  return cursor_matches(ms, cq, scope, want, arg);
+}
+
+/* The query cursor over scope (query_matches without the prefilter and the walk). */
+static bool cursor_matches(mstate *ms, const cquery *cq, TSNode scope, bool (*want)(TSNode, TSNode),
+                           TSNode arg) {
   TSQueryCursor *cur = ts_query_cursor_new();
   if (!cur)
     return false;
@@ -1700,11 +1910,6 @@ static bool is_func(int l, TSNode n) {
     return strcmp(t, "function_declaration") == 0 || strcmp(t, "method_declaration") == 0 ||
            strcmp(t, "func_literal") == 0;
   return strcmp(t, "function_definition") == 0 || strcmp(t, "lambda_expression") == 0;
-}
-
-static bool same(TSNode a, TSNode b) {
-  return ts_node_start_byte(a) == ts_node_start_byte(b) && ts_node_end_byte(a) == ts_node_end_byte(b) &&
-         ts_node_symbol(a) == ts_node_symbol(b);
 }
 
 /* a strictly contains b (an ancestor) */
@@ -2053,8 +2258,14 @@ omen_status omen_pack_match(const omen_pack *pk, unsigned lang, TSNode root, con
   if (pk->wide[l].q)
     s = run_query(cur, &pk->wide[l], NULL, l, root, root, NULL, fc, text, len, hit, ctx, stats);
   const cquery *cq = &pk->all[l];
+  lit_index *lx = cq->q ? malloc(sizeof *lx) : NULL;
+  if (lx)
+    lit_index_build(lx, cq, text, len);
+  bool indexed = lx && lx->ok;
   bool any = false; /* does the file hold the literals of some pattern? */
-  for (uint32_t i = 0; cq->q && i < cq->npats && !any; i++)
+  if (indexed)
+    any = range_may_hold(lx, cq, 0, len);
+  for (uint32_t i = 0; !indexed && cq->q && i < cq->npats && !any; i++)
     any = pattern_literals_in(&cq->pats[i], text, len);
   if (s == OMEN_OK && any) {
     const char *const *kinds = pk->kind_of_sym[l];
@@ -2062,15 +2273,20 @@ omen_status omen_pack_match(const omen_pack *pk, unsigned lang, TSNode root, con
     TSTreeCursor c = ts_tree_cursor_new(root);
     for (bool more = true; more && s == OMEN_OK;) {
       TSNode n = ts_tree_cursor_current_node(&c);
-      TSSymbol sym = ts_node_symbol(n);
-      const char *kind = sym < nsym ? kinds[sym] : NULL;
-      if (kind && candidate(cq, kind, n, text, len)) {
-        /* a cursor started on a leaf matches nothing (libtree-sitter 0.20.7): start on its parent */
-        TSNode scope = ts_node_child_count(n) ? n : ts_node_parent(n);
-        s = run_query(cur, cq, NULL, l, root, ts_node_is_null(scope) ? n : scope, &n, fc, text, len, hit, ctx,
-                      stats);
+      uint32_t a = ts_node_start_byte(n), e = ts_node_end_byte(n);
+      /* no pattern's literals in this node's range: no candidate in its subtree */
+      bool descend = !indexed || (a <= e && e <= len && range_may_hold(lx, cq, a, e));
+      if (descend) {
+        TSSymbol sym = ts_node_symbol(n);
+        const char *kind = sym < nsym ? kinds[sym] : NULL;
+        if (kind && (indexed ? candidate_at(lx, cq, kind, a, e) : candidate(cq, kind, n, text, len))) {
+          /* a cursor started on a leaf matches nothing (libtree-sitter 0.20.7): start on its parent */
+          TSNode scope = ts_node_child_count(n) ? n : ts_node_parent(n);
+          s = run_query(cur, cq, NULL, l, root, ts_node_is_null(scope) ? n : scope, &n, fc, text, len, hit,
+                        ctx, stats);
+        }
       }
-      if (ts_tree_cursor_goto_first_child(&c))
+      if (descend && ts_tree_cursor_goto_first_child(&c))
         continue;
       while (!ts_tree_cursor_goto_next_sibling(&c))
         if (!ts_tree_cursor_goto_parent(&c)) {
@@ -2079,6 +2295,10 @@ omen_status omen_pack_match(const omen_pack *pk, unsigned lang, TSNode root, con
         }
     }
     ts_tree_cursor_delete(&c);
+  }
+  if (lx) {
+    lit_index_free(lx);
+    free(lx);
   }
   ts_query_cursor_delete(cur);
   for (uint32_t i = 0; i < pk->nalts; i++)

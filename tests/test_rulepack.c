@@ -295,6 +295,23 @@ static void test_conditions(void) {
            "      - {query: \"((identifier) @p (#eq? @p \\\"nothere\\\"))\"}\n"),
       rq);
   CHECK(count(y, OMEN_LANG_GO, rows) == 2);
+  /* a file-wide condition is searched only where its literals are (file_matches_walk): found deep
+   * in the tree and at its top, and a literal elsewhere (a function named main) is not a match */
+  const char *fq = "    message: m\n    query: \"((call_expression function: (identifier) @fn) @c (#eq? @fn "
+                   "\\\"q\\\"))\"\n    report: c\n";
+  snprintf(y, sizeof y,
+           RULE("go", "%s    in-file-with: {query: \"(package_clause (package_identifier) @p (#eq? @p "
+                      "\\\"main\\\"))\"}\n"),
+           fq);
+  CHECK(count(y, OMEN_LANG_GO, "package main\nfunc f() { q() }\n") == 1);
+  CHECK(count(y, OMEN_LANG_GO, "package lib\nfunc main() { q() }\n") == 0);
+  snprintf(y, sizeof y,
+           RULE("go",
+                "%s    in-file-with: {query: \"(return_statement (expression_list (identifier) @r) (#eq? @r "
+                "\\\"deep\\\"))\"}\n"),
+           fq);
+  CHECK(count(y, OMEN_LANG_GO, "package lib\nfunc f() int { q(); if x { for { return deep } } }\n") == 1);
+  CHECK(count(y, OMEN_LANG_GO, "package lib\nfunc f() int { q(); deep := 1; return deep + 1 }\n") == 0);
 }
 
 static void test_templates(void) {
