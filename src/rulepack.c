@@ -740,39 +740,49 @@ static omen_status compile_query(ld *x, const yaml_node_t *qn, const char *qtext
   size_t len = strlen(qtext);
   if (len > MAX_QUERY)
     return fail(x, OMEN_ELIMIT, &qn->start_mark, "query longer than %d bytes", MAX_QUERY);
-  if (unknown_field(omen_pack_language(lang_bit[l]), qtext, &off))
+  const TSLanguage *lang = omen_pack_language(lang_bit[l]);
+  if (unknown_field(lang, qtext, &off))
     return qfail(x, qn, qtext, off, "%s (%s grammar)", query_error_str(TSQueryErrorField), lang_name[l]);
-  cq->q = ts_query_new(omen_pack_language(lang_bit[l]), qtext, (uint32_t)len, &off, &e);
-  if (!cq->q)
-    return qfail(x, qn, qtext, off, "%s (%s grammar)", query_error_str(e), lang_name[l]);
-  if (ts_query_pattern_count(cq->q) == 0)
-    return fail(x, OMEN_EUSAGE, &qn->start_mark, "query: no pattern");
-  if (mode != Q_GROUPED && strstr(qtext, "@" ROOT_CAPTURE))
-    return qfail(x, qn, qtext, (size_t)(strstr(qtext, "@" ROOT_CAPTURE) - qtext),
-                 "the capture name @%s is reserved", ROOT_CAPTURE);
-  char *grouped = mode == Q_GROUPED ? strdup(qtext) : group_predicates(qtext, mode == Q_ROOTED);
-  if (!grouped)
+  /* One compile, of the text with the predicates grouped with their patterns (tree-sitter's query
+   * analysis is costly on big grammars): the user's own text is compiled only to place an error. */
+  char *grouped = mode == Q_GROUPED ? NULL : group_predicates(qtext, mode == Q_ROOTED);
+  if (mode != Q_GROUPED && !grouped)
     return nomem(x);
-  TSQuery *g = ts_query_new(omen_pack_language(lang_bit[l]), grouped, (uint32_t)strlen(grouped), &off, &e);
+  const char *gt = grouped ? grouped : qtext;
+  TSQuery *g = ts_query_new(lang, gt, (uint32_t)strlen(gt), &off, &e);
   if (!g) {
-    omen_status s =
-        qfail(x, qn, grouped, off, "%s after grouping the predicates with their patterns (%s grammar)",
-              query_error_str(e), lang_name[l]);
+    uint32_t off2 = 0;
+    TSQueryError e2 = TSQueryErrorNone;
+    TSQuery *o = grouped ? ts_query_new(lang, qtext, (uint32_t)len, &off2, &e2) : NULL;
+    omen_status s = o || !grouped
+                        ? qfail(x, qn, gt, off,
+                                grouped ? "%s after grouping the predicates with their patterns (%s grammar)"
+                                        : "%s (%s grammar)",
+                                query_error_str(e), lang_name[l])
+                        : qfail(x, qn, qtext, off2, "%s (%s grammar)", query_error_str(e2), lang_name[l]);
+    ts_query_delete(o);
     free(grouped);
     return s;
   }
-  ts_query_delete(cq->q);
   cq->q = g;
+  if (ts_query_pattern_count(g) == 0) {
+    free(grouped);
+    return fail(x, OMEN_EUSAGE, &qn->start_mark, "query: no pattern");
+  }
+  if (mode != Q_GROUPED && strstr(qtext, "@" ROOT_CAPTURE)) {
+    free(grouped);
+    return qfail(x, qn, qtext, (size_t)(strstr(qtext, "@" ROOT_CAPTURE) - qtext),
+                 "the capture name @%s is reserved", ROOT_CAPTURE);
+  }
   cq->root_cap = UINT32_MAX;
   for (uint32_t i = 0; i < ts_query_capture_count(g); i++) {
     uint32_t n;
     if (strcmp(ts_query_capture_name_for_id(g, i, &n), ROOT_CAPTURE) == 0)
       cq->root_cap = i;
   }
-  omen_status s = compile_preds(x, qn, grouped, qtext, cq);
+  omen_status s = compile_preds(x, qn, gt, qtext, cq);
   for (uint32_t i = 0; s == OMEN_OK && i < cq->npats; i++)
-    cq->pats[i].root_kind =
-        pattern_root_kind(omen_pack_language(lang_bit[l]), grouped + ts_query_start_byte_for_pattern(g, i));
+    cq->pats[i].root_kind = pattern_root_kind(lang, gt + ts_query_start_byte_for_pattern(g, i));
   free(grouped);
   return s;
 }
