@@ -112,4 +112,18 @@ has "$T/out" "sample-timer/time-after-in-loop  *warning  *time.After in a loop" 
 mkdir -p "$T/p2" && cp "$T/s/a.go" "$T/p2/a.go" && sed -i 's|//omen:ignore.*||' "$T/p2/a.go"
 expect_rc 1 "the shipped pack is on by default" env OMEN_RULES_DIR="$T/shipped" "$OMEN" check "$T/p2"
 expect_rc 0 "--no-default-rules" env OMEN_RULES_DIR="$T/shipped" "$OMEN" check --no-default-rules "$T/p2"
+# the shipped pack is installed with the binary and found from the installed binary's directory
+BUILD=$3
+if cmake --install "$BUILD" --prefix "$T/inst" >/dev/null 2>&1; then
+  env -u OMEN_RULES_DIR "$T/inst/bin/omen" rules >"$T/out" 2>&1
+  ids=$(find "$SRC/rules" -name '*.yml' -exec sed -n 's/^  - id: *//p' {} +)
+  missing=""
+  for id in $ids; do
+    grep -q "^$id " "$T/out" || missing="$missing $id"
+  done
+  if [ -n "$ids" ] && [ -z "$missing" ]; then ok; else bad "an installed omen does not list:$missing"; fi
+  if [ -f "$T/inst/share/omen/rules/go/defer-close-in-loop.yml" ]; then ok; else bad "the rule files are installed under share/omen/rules"; fi
+else
+  bad "cmake --install failed"
+fi
 finish
