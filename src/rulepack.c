@@ -1791,6 +1791,67 @@ static bool same(TSNode a, TSNode b) {
          ts_node_symbol(a) == ts_node_symbol(b);
 }
 
+/* Could some pattern of cq starting with kind match node n (its text holds the pattern's literals)? */
+static bool candidate(const cquery *cq, const char *kind, TSNode n, const char *text, uint32_t len) {
+  uint32_t a = ts_node_start_byte(n), e = ts_node_end_byte(n);
+  if (e > len || a > e)
+    return false;
+  for (uint32_t i = 0; i < cq->npats; i++)
+    if (cq->pats[i].root_kind == kind && pattern_literals_in(&cq->pats[i], text + a, e - a))
+      return true;
+  return false;
+}
+
+/* Visits the candidates of cq under root in document order: nodes of a kind some pattern starts with
+ * whose range holds that pattern's literals. With the literal index lx, a subtree whose range holds
+ * no pattern's literals is skipped whole; without (NULL), every node is visited and its text
+ * scanned. kinds maps a symbol to the patterns' spelling of its kind (NULL: compared by name).
+ * visit gets the node and the scope to run a cursor from (a cursor started on a leaf matches
+ * nothing in libtree-sitter 0.20.7: its parent then), and returns false to stop. */
+static void walk_candidates(lit_index *lx, const cquery *cq, TSNode root, const char *text, uint32_t len,
+                            const char *const *kinds, uint32_t nsym, bool (*visit)(TSNode, TSNode, void *),
+                            void *arg) {
+  TSTreeCursor c = ts_tree_cursor_new(root);
+  for (bool more = true; more;) {
+    TSNode n = ts_tree_cursor_current_node(&c);
+    uint32_t a = ts_node_start_byte(n), e = ts_node_end_byte(n);
+    bool descend = !lx || (a <= e && e <= len && range_may_hold(lx, cq, a, e));
+    const char *kind = NULL;
+    if (descend && kinds) {
+      TSSymbol sym = ts_node_symbol(n);
+      kind = sym < nsym ? kinds[sym] : NULL;
+    }
+    for (uint32_t i = 0; descend && !kinds && !kind && i < cq->npats; i++)
+      if (cq->pats[i].root_kind && strcmp(cq->pats[i].root_kind, ts_node_type(n)) == 0)
+        kind = cq->pats[i].root_kind;
+    if (kind && (lx ? candidate_at(lx, cq, kind, a, e) : candidate(cq, kind, n, text, len))) {
+      TSNode scope = ts_node_child_count(n) ? n : ts_node_parent(n);
+      more = visit(n, ts_node_is_null(scope) ? n : scope, arg);
+    }
+    if (more && descend && ts_tree_cursor_goto_first_child(&c))
+      continue;
+    while (more && !ts_tree_cursor_goto_next_sibling(&c))
+      if (!ts_tree_cursor_goto_parent(&c))
+        more = false;
+  }
+  ts_tree_cursor_delete(&c);
+}
+
+typedef struct file_walk {
+  mstate *ms;
+  const cquery *cq;
+  bool (*want)(TSNode, TSNode);
+  TSNode arg;
+  bool found;
+} file_walk;
+
+static bool file_walk_visit(TSNode n, TSNode scope, void *arg) {
+  (void)n;
+  file_walk *fw = arg;
+  fw->found = cursor_matches(fw->ms, fw->cq, scope, fw->want, fw->arg);
+  return !fw->found;
+}
+
 /* query_matches over the whole file, when every pattern of cq starts with a node kind and names
  * literals: the cursor runs only from nodes of those kinds whose range holds the literals, found by
  * a walk that skips subtrees holding none (a file-wide condition such as `package main` or an import
@@ -1817,32 +1878,12 @@ static bool file_matches_walk(mstate *ms, const cquery *cq, bool (*want)(TSNode,
     return false;
   }
   *done = true;
-  bool found = false;
-  TSTreeCursor c = ts_tree_cursor_new(ms->root);
-  for (bool more = range_may_hold(lx, cq, 0, ms->len); more && !found;) {
-    TSNode n = ts_tree_cursor_current_node(&c);
-    uint32_t a = ts_node_start_byte(n), e = ts_node_end_byte(n);
-    bool descend = a <= e && e <= ms->len && range_may_hold(lx, cq, a, e);
-    const char *kind = NULL; /* the patterns' spelling of n's kind (compared by pointer in candidate_at) */
-    for (uint32_t i = 0; descend && !kind && i < cq->npats; i++)
-      if (strcmp(cq->pats[i].root_kind, ts_node_type(n)) == 0)
-        kind = cq->pats[i].root_kind;
-    if (kind && candidate_at(lx, cq, kind, a, e)) {
-      TSNode scope = ts_node_child_count(n) ? n : ts_node_parent(n);
-      found = cursor_matches(ms, cq, ts_node_is_null(scope) ? n : scope, want, arg);
-    }
-    if (descend && ts_tree_cursor_goto_first_child(&c))
-      continue;
-    while (!ts_tree_cursor_goto_next_sibling(&c))
-      if (!ts_tree_cursor_goto_parent(&c)) {
-        more = false;
-        break;
-      }
-  }
-  ts_tree_cursor_delete(&c);
+  file_walk fw = {.ms = ms, .cq = cq, .want = want, .arg = arg};
+  if (range_may_hold(lx, cq, 0, ms->len))
+    walk_candidates(lx, cq, ms->root, ms->text, ms->len, NULL, 0, file_walk_visit, &fw);
   lit_index_free(lx);
   free(lx);
-  return found;
+  return fw.found;
 }
 
 static bool query_matches(mstate *ms, const cquery *cq, TSNode scope, bool (*want)(TSNode, TSNode),
@@ -2238,15 +2279,25 @@ static omen_status run_query(TSQueryCursor *cur, const cquery *cq, pk_rule *own,
   return s;
 }
 
-/* Could some pattern of cq starting with kind match node n (its text holds the pattern's literals)? */
-static bool candidate(const cquery *cq, const char *kind, TSNode n, const char *text, uint32_t len) {
-  uint32_t a = ts_node_start_byte(n), e = ts_node_end_byte(n);
-  if (e > len || a > e)
-    return false;
-  for (uint32_t i = 0; i < cq->npats; i++)
-    if (cq->pats[i].root_kind == kind && pattern_literals_in(&cq->pats[i], text + a, e - a))
-      return true;
-  return false;
+typedef struct match_walk {
+  TSQueryCursor *cur;
+  const cquery *cq;
+  int l;
+  TSNode root;
+  fcache *fc;
+  const char *text;
+  uint32_t len;
+  omen_status (*hit)(void *, const omen_pack_hit *);
+  void *ctx;
+  omen_pack_stats *stats;
+  omen_status s;
+} match_walk;
+
+static bool match_walk_visit(TSNode n, TSNode scope, void *arg) {
+  match_walk *mw = arg;
+  mw->s = run_query(mw->cur, mw->cq, NULL, mw->l, mw->root, scope, &n, mw->fc, mw->text, mw->len, mw->hit,
+                    mw->ctx, mw->stats);
+  return mw->s == OMEN_OK;
 }
 
 omen_status omen_pack_match(const omen_pack *pk, unsigned lang, TSNode root, const char *text, uint32_t len,
@@ -2278,33 +2329,19 @@ omen_status omen_pack_match(const omen_pack *pk, unsigned lang, TSNode root, con
   for (uint32_t i = 0; !indexed && cq->q && i < cq->npats && !any; i++)
     any = pattern_literals_in(&cq->pats[i], text, len);
   if (s == OMEN_OK && any) {
-    const char *const *kinds = pk->kind_of_sym[l];
-    uint32_t nsym = ts_language_symbol_count(omen_pack_language(lang));
-    TSTreeCursor c = ts_tree_cursor_new(root);
-    for (bool more = true; more && s == OMEN_OK;) {
-      TSNode n = ts_tree_cursor_current_node(&c);
-      uint32_t a = ts_node_start_byte(n), e = ts_node_end_byte(n);
-      /* no pattern's literals in this node's range: no candidate in its subtree */
-      bool descend = !indexed || (a <= e && e <= len && range_may_hold(lx, cq, a, e));
-      if (descend) {
-        TSSymbol sym = ts_node_symbol(n);
-        const char *kind = sym < nsym ? kinds[sym] : NULL;
-        if (kind && (indexed ? candidate_at(lx, cq, kind, a, e) : candidate(cq, kind, n, text, len))) {
-          /* a cursor started on a leaf matches nothing (libtree-sitter 0.20.7): start on its parent */
-          TSNode scope = ts_node_child_count(n) ? n : ts_node_parent(n);
-          s = run_query(cur, cq, NULL, l, root, ts_node_is_null(scope) ? n : scope, &n, fc, text, len, hit,
-                        ctx, stats);
-        }
-      }
-      if (descend && ts_tree_cursor_goto_first_child(&c))
-        continue;
-      while (!ts_tree_cursor_goto_next_sibling(&c))
-        if (!ts_tree_cursor_goto_parent(&c)) {
-          more = false;
-          break;
-        }
-    }
-    ts_tree_cursor_delete(&c);
+    match_walk mw = {.cur = cur,
+                     .cq = cq,
+                     .l = l,
+                     .root = root,
+                     .fc = fc,
+                     .text = text,
+                     .len = len,
+                     .hit = hit,
+                     .ctx = ctx,
+                     .stats = stats};
+    walk_candidates(indexed ? lx : NULL, cq, root, text, len, pk->kind_of_sym[l],
+                    ts_language_symbol_count(omen_pack_language(lang)), match_walk_visit, &mw);
+    s = mw.s;
   }
   if (lx) {
     lit_index_free(lx);
