@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "registry.h"
 #include "rulepack.h"
+#include "yaml_guard.h"
 
 enum {
   MAX_DEPTH = 32,    /* the format nests 6 deep: anything deeper is not a configuration */
@@ -605,62 +606,36 @@ static omen_status yaml_fail(ctx *x, const yaml_parser_t *p) {
   return fail_mark(x, p->problem_mark, "invalid YAML: %s%s", problem, ctxt);
 }
 
-/* One pass over the events before the document is built: anchors and aliases (a few lines of
- * aliases can stand for billions of nodes), nesting depth and more than one document. */
+/* Refuses anchors and aliases, deep nesting and a second document before the document is built
+ * (yaml_guard.h). */
 static omen_status prescan(ctx *x) {
   yaml_parser_t p;
   if (!yaml_parser_initialize(&p))
     return fail_nomem(x);
   yaml_parser_set_input_string(&p, (const unsigned char *)x->text, x->len);
   yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
+  yaml_mark_t m;
+  char name[256], c[72];
   omen_status s = OMEN_OK;
-  int docs = 0, depth = 0;
-  bool done = false;
-  while (!done && s == OMEN_OK) {
-    yaml_event_t ev;
-    if (!yaml_parser_parse(&p, &ev)) {
-      s = yaml_fail(x, &p);
-      break;
-    }
-    const yaml_char_t *anchor = NULL;
-    switch (ev.type) {
-    case YAML_STREAM_END_EVENT:
-      done = true;
-      break;
-    case YAML_DOCUMENT_START_EVENT:
-      if (++docs > 1)
-        s = fail_mark(x, ev.start_mark,
-                      "a configuration is one YAML document: remove the second '---' and what follows");
-      break;
-    case YAML_ALIAS_EVENT:
-      s = fail_mark(x, ev.start_mark, "aliases (*%s) are not supported: write the value out in full",
-                    (const char *)ev.data.alias.anchor);
-      break;
-    case YAML_SCALAR_EVENT:
-      anchor = ev.data.scalar.anchor;
-      break;
-    case YAML_SEQUENCE_START_EVENT:
-    case YAML_MAPPING_START_EVENT:
-      anchor =
-          ev.type == YAML_SEQUENCE_START_EVENT ? ev.data.sequence_start.anchor : ev.data.mapping_start.anchor;
-      if (++depth > MAX_DEPTH)
-        s = fail_mark(x, ev.start_mark, "nested more than %d levels deep: this is not a configuration",
-                      MAX_DEPTH);
-      break;
-    case YAML_SEQUENCE_END_EVENT:
-    case YAML_MAPPING_END_EVENT:
-      depth--;
-      break;
-    default:
-      break;
-    }
-    if (anchor && s == OMEN_OK) {
-      char c[72];
-      s = fail_mark(x, ev.start_mark,
-                    "anchors (&%s) and aliases are not supported: write the value out in full",
-                    clip((const char *)anchor, c));
-    }
-    yaml_event_delete(&ev);
+  switch (omen_yaml_guard(&p, MAX_DEPTH, &m, name, sizeof name)) {
+  case OMEN_YAML_FINE:
+    break;
+  case OMEN_YAML_PARSE:
+    s = yaml_fail(x, &p);
+    break;
+  case OMEN_YAML_DOCS:
+    s = fail_mark(x, m, "a configuration is one YAML document: remove the second '---' and what follows");
+    break;
+  case OMEN_YAML_ALIAS:
+    s = fail_mark(x, m, "aliases (*%s) are not supported: write the value out in full", clip(name, c));
+    break;
+  case OMEN_YAML_ANCHOR:
+    s = fail_mark(x, m, "anchors (&%s) and aliases are not supported: write the value out in full",
+                  clip(name, c));
+    break;
+  case OMEN_YAML_DEPTH:
+    s = fail_mark(x, m, "nested more than %d levels deep: this is not a configuration", MAX_DEPTH);
+    break;
   }
   yaml_parser_delete(&p);
   return s;
@@ -1105,8 +1080,9 @@ static omen_status parse_rule_files(ctx *x, const yaml_node_t *rules) {
       const char *f;
       if ((s = get_str(x, node(x, v->data.sequence.items.start[i]), "a rule file", "a path", &f)) != OMEN_OK)
         break;
-      char *path = f[0] == '/' || strcmp(x->c->dir, ".") == 0 ? omen_arena_strdup(x->c->arena, f)
-                                                               : omen_arena_printf(x->c->arena, "%s/%s", x->c->dir, f);
+      char *path = f[0] == '/' || strcmp(x->c->dir, ".") == 0
+                       ? omen_arena_strdup(x->c->arena, f)
+                       : omen_arena_printf(x->c->arena, "%s/%s", x->c->dir, f);
       char err[1024];
       if (!path)
         return fail_nomem(x);

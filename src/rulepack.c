@@ -21,6 +21,7 @@
 #include "buf.h"
 #include "pass.h"
 #include "registry.h"
+#include "yaml_guard.h"
 
 const TSLanguage *tree_sitter_c(void);
 const TSLanguage *tree_sitter_cpp(void);
@@ -264,59 +265,38 @@ static omen_status fail(ld *x, omen_status s, const yaml_mark_t *m, const char *
 
 static omen_status nomem(ld *x) { return fail(x, OMEN_ENOMEM, NULL, "out of memory"); }
 
-/* Anchors and aliases (an alias bomb stands for billions of nodes), nesting, documents: refused in
- * one pass over the events before the document is built. */
+/* Refuses anchors and aliases, deep nesting and a second document before the document is built
+ * (yaml_guard.h). */
 static omen_status prescan(ld *x) {
   yaml_parser_t p;
   if (!yaml_parser_initialize(&p))
     return nomem(x);
   yaml_parser_set_input_string(&p, (const unsigned char *)x->text, x->len);
   yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
+  yaml_mark_t m;
+  char name[8];
   omen_status s = OMEN_OK;
-  int docs = 0, depth = 0;
-  for (bool done = false; !done && s == OMEN_OK;) {
-    yaml_event_t ev;
-    if (!yaml_parser_parse(&p, &ev)) {
-      if (p.error == YAML_MEMORY_ERROR)
-        s = nomem(x);
-      else
-        s = fail(x, OMEN_EUSAGE, &p.problem_mark, "invalid YAML: %s", p.problem ? p.problem : "unreadable");
-      break;
-    }
-    const yaml_char_t *anchor = NULL;
-    switch (ev.type) {
-    case YAML_STREAM_END_EVENT:
-      done = true;
-      break;
-    case YAML_DOCUMENT_START_EVENT:
-      if (++docs > 1)
-        s = fail(x, OMEN_EUSAGE, &ev.start_mark, "a rule file is one YAML document: remove the second '---'");
-      break;
-    case YAML_ALIAS_EVENT:
-      s = fail(x, OMEN_EUSAGE, &ev.start_mark, "aliases are not supported: write the value out in full");
-      break;
-    case YAML_SCALAR_EVENT:
-      anchor = ev.data.scalar.anchor;
-      break;
-    case YAML_SEQUENCE_START_EVENT:
-    case YAML_MAPPING_START_EVENT:
-      anchor =
-          ev.type == YAML_SEQUENCE_START_EVENT ? ev.data.sequence_start.anchor : ev.data.mapping_start.anchor;
-      if (++depth > OMEN_PACK_MAX_DEPTH)
-        s = fail(x, OMEN_ELIMIT, &ev.start_mark, "nested more than %d levels deep: this is not a rule file",
-                 OMEN_PACK_MAX_DEPTH);
-      break;
-    case YAML_SEQUENCE_END_EVENT:
-    case YAML_MAPPING_END_EVENT:
-      depth--;
-      break;
-    default:
-      break;
-    }
-    if (anchor && s == OMEN_OK)
-      s = fail(x, OMEN_EUSAGE, &ev.start_mark,
-               "anchors and aliases are not supported: write the value out in full");
-    yaml_event_delete(&ev);
+  switch (omen_yaml_guard(&p, OMEN_PACK_MAX_DEPTH, &m, name, sizeof name)) {
+  case OMEN_YAML_FINE:
+    break;
+  case OMEN_YAML_PARSE:
+    s = p.error == YAML_MEMORY_ERROR
+            ? nomem(x)
+            : fail(x, OMEN_EUSAGE, &m, "invalid YAML: %s", p.problem ? p.problem : "unreadable");
+    break;
+  case OMEN_YAML_DOCS:
+    s = fail(x, OMEN_EUSAGE, &m, "a rule file is one YAML document: remove the second '---'");
+    break;
+  case OMEN_YAML_ALIAS:
+    s = fail(x, OMEN_EUSAGE, &m, "aliases are not supported: write the value out in full");
+    break;
+  case OMEN_YAML_ANCHOR:
+    s = fail(x, OMEN_EUSAGE, &m, "anchors and aliases are not supported: write the value out in full");
+    break;
+  case OMEN_YAML_DEPTH:
+    s = fail(x, OMEN_ELIMIT, &m, "nested more than %d levels deep: this is not a rule file",
+             OMEN_PACK_MAX_DEPTH);
+    break;
   }
   yaml_parser_delete(&p);
   return s;
