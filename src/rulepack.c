@@ -1515,7 +1515,8 @@ typedef struct mstate {
   omen_pack_stats *stats;
   TSNode root;
   int l;
-  struct fcache *file_cache; /* per condition alternative (alt.id); NULL: no caching */
+  struct fcache
+      *file_cache; /* two per condition alternative (2 * alt.id: the file, + 1: a function); NULL: none */
   /* the chain from the root to the report node being checked (ts_node_parent costs a descent from
    * the root each time in tree-sitter 0.20, so it is computed once per candidate) */
   TSNode chain[MAX_CHAIN];
@@ -1529,6 +1530,7 @@ typedef struct fcache {
   bool have_nodes, too_many;
   TSNode *nodes;
   uint32_t n;
+  TSNode scope; /* the function whose nodes are held (the second entry of an alternative) */
 } fcache;
 
 static bool node_text_eq(const mstate *ms, TSNode n, const char *s, size_t slen) {
@@ -2052,7 +2054,19 @@ static bool alt_holds(mstate *ms, const pk_rule *r, cond_kind k, const alt *a, T
       TSNode scope = r->stop_at_file ? ms->root : enclosing_func(ms, l, rep);
       if (ts_node_is_null(scope))
         scope = ms->root;
-      fcache *fc = ms->file_cache && same(scope, ms->root) ? &ms->file_cache[a->id] : NULL;
+      /* per alternative: the file's captured nodes, then those of the last function asked about (the
+       * candidates of one function share them) */
+      fcache *fc = NULL;
+      if (ms->file_cache && same(scope, ms->root)) {
+        fc = &ms->file_cache[2 * a->id];
+      } else if (ms->file_cache) {
+        fc = &ms->file_cache[2 * a->id + 1];
+        if (fc->have_nodes && !same(fc->scope, scope)) {
+          free(fc->nodes);
+          *fc = (fcache){0};
+        }
+        fc->scope = scope;
+      }
       if (fc && !fc->have_nodes)
         capture_nodes(ms, &a->q[l], scope, fc);
       if (!fc || fc->too_many)
@@ -2076,9 +2090,9 @@ static bool alt_holds(mstate *ms, const pk_rule *r, cond_kind k, const alt *a, T
   case C_NOT_IN_FILE:
     if (!ms->file_cache)
       return query_matches(ms, &a->q[l], ms->root, NULL, rep);
-    if (!ms->file_cache[a->id].in_file)
-      ms->file_cache[a->id].in_file = query_matches(ms, &a->q[l], ms->root, NULL, rep) ? 1 : -1;
-    return ms->file_cache[a->id].in_file > 0;
+    if (!ms->file_cache[2 * a->id].in_file)
+      ms->file_cache[2 * a->id].in_file = query_matches(ms, &a->q[l], ms->root, NULL, rep) ? 1 : -1;
+    return ms->file_cache[2 * a->id].in_file > 0;
   default:
     return false;
   }
@@ -2287,7 +2301,7 @@ omen_status omen_pack_match(const omen_pack *pk, unsigned lang, TSNode root, con
   if (l < 0 || !pk || !pk->compiled || (!pk->all[l].q && !pk->wide[l].q))
     return OMEN_OK;
   TSQueryCursor *cur = ts_query_cursor_new();
-  fcache *fc = calloc(pk->nalts + 1, sizeof *fc);
+  fcache *fc = calloc(2 * pk->nalts + 1, sizeof *fc); /* per alternative: file, then function */
   if (!cur || !fc) {
     if (cur)
       ts_query_cursor_delete(cur);
@@ -2328,7 +2342,7 @@ omen_status omen_pack_match(const omen_pack *pk, unsigned lang, TSNode root, con
     free(lx);
   }
   ts_query_cursor_delete(cur);
-  for (uint32_t i = 0; i < pk->nalts; i++)
+  for (uint32_t i = 0; i < 2 * pk->nalts; i++)
     free(fc[i].nodes);
   free(fc);
   return s;
