@@ -527,6 +527,18 @@ uint32_t omen_c_var_find(const omen_c_index *in, CXCursor decl) {
   return OMEN_C_NONE;
 }
 
+uint32_t omen_c_call_at(const omen_c_index *in, uint32_t off) {
+  uint32_t lo = 0, hi = in ? in->ncalls : 0;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (in->calls[mid].start < off)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
 uint32_t omen_c_func_at(const omen_c_index *in, uint32_t off) {
   uint32_t best = OMEN_C_NONE;
   for (uint32_t i = 0; in && i < in->nfuncs; i++)

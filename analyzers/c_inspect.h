@@ -168,6 +168,9 @@ uint32_t omen_c_var_find(const omen_c_index *in, CXCursor decl);
 
 /* The innermost function whose definition contains byte offset off, or OMEN_C_NONE. */
 uint32_t omen_c_func_at(const omen_c_index *in, uint32_t off);
+/* The index of the first call of in (calls are in source order) starting at or after byte offset
+ * off; in->ncalls when there is none. */
+uint32_t omen_c_call_at(const omen_c_index *in, uint32_t off);
 
 /* Is loop l (or a loop nested in it) the loop at index inner, or does it contain it? */
 bool omen_c_loop_within(const omen_c_index *in, uint32_t inner, uint32_t l);

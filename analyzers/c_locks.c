@@ -242,16 +242,9 @@ static bool header_id(ctx *c, CXCursor d, char *out, size_t n) {
   return (size_t)snprintf(out, n, "%llx:%llx", id.data[0], id.data[1]) < n;
 }
 
-/* The cross-TU key of a global variable d into out (KEY_MAX bytes): its USR and the header of its
- * first declaration, for a variable with external linkage that a header declares. A global only a
- * .c file declares may be another program's (a directory of tests or examples, each defining its own
- * `lock`): the files that share it through a header are those linked together. */
-static void global_xkey(ctx *c, CXCursor d, char *out) {
-  out[0] = '\0';
-  char hid[64];
-  if (clang_getCursorLinkage(d) != CXLinkage_External ||
-      !header_id(c, clang_getCanonicalCursor(d), hid, sizeof hid))
-    return;
+/* "USR@header" of d into out (KEY_MAX bytes), hid naming the header; "" when d has no USR or the key
+ * would not fit. */
+static void usr_key(CXCursor d, const char *hid, char *out) {
   CXString u = clang_getCursorUSR(d);
   const char *us = clang_getCString(u);
   if (us && *us)
@@ -261,21 +254,26 @@ static void global_xkey(ctx *c, CXCursor d, char *out) {
     out[0] = '\0';
 }
 
+/* The cross-TU key of a global variable d into out (KEY_MAX bytes): its USR and the header of its
+ * first declaration, for a variable with external linkage that a header declares. A global only a
+ * .c file declares may be another program's (a directory of tests or examples, each defining its own
+ * `lock`): the files that share it through a header are those linked together. */
+static void global_xkey(ctx *c, CXCursor d, char *out) {
+  out[0] = '\0';
+  char hid[64];
+  if (clang_getCursorLinkage(d) == CXLinkage_External &&
+      header_id(c, clang_getCanonicalCursor(d), hid, sizeof hid))
+    usr_key(d, hid, out);
+}
+
 /* The cross-TU key of field (of a record declared outside the main file) into out (KEY_MAX bytes):
  * its USR and the header declaring the record, so that two headers declaring different records of
  * the same name stay apart. */
 static void field_xkey(ctx *c, CXCursor field, char *out) {
   out[0] = '\0';
   char hid[64];
-  if (!header_id(c, clang_getCursorSemanticParent(field), hid, sizeof hid))
-    return;
-  CXString u = clang_getCursorUSR(field);
-  const char *us = clang_getCString(u);
-  if (us && *us)
-    snprintf(out, KEY_MAX, "%s@%s", us, hid);
-  clang_disposeString(u);
-  if (strlen(out) + 1 >= KEY_MAX)
-    out[0] = '\0';
+  if (header_id(c, clang_getCursorSemanticParent(field), hid, sizeof hid))
+    usr_key(field, hid, out);
 }
 
 /* The key of the object expression e in function func. */

@@ -259,18 +259,6 @@ CXCursor omen_c_member_object(CXCursor call) {
   return omen_c_strip(omen_c_expr_child(callee, 0));
 }
 
-uint32_t omen_c_call_at(const omen_c_index *in, uint32_t off) {
-  uint32_t lo = 0, hi = in ? in->ncalls : 0;
-  while (lo < hi) {
-    uint32_t mid = lo + (hi - lo) / 2;
-    if (in->calls[mid].start < off)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo;
-}
-
 /* std::thread / std::jthread / std::async: where the constructed object or future goes. */
 static void cxx_handle(state *st, omen_c_thread_start *s, const omen_c_call *call) {
   const omen_c_index *in = st->in;

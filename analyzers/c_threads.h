@@ -121,10 +121,6 @@ bool omen_c_is_std_thread_member(CXCursor decl, bool *jthread);
  * and implicit conversions; a null cursor when call is not a member call. */
 CXCursor omen_c_member_object(CXCursor call);
 
-/* The index of the first call of in (calls are in source order) starting at or after byte offset
- * off; in->ncalls when there is none. */
-uint32_t omen_c_call_at(const omen_c_index *in, uint32_t off);
-
 /* Is type (after canonicalization, references and cv stripped) std::thread (or std::jthread)? */
 bool omen_c_is_std_thread_type(CXType type, bool *jthread);
 

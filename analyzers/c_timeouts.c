@@ -991,15 +991,8 @@ static void check_handler_waits(ctx *x) {
     if (bounded)
       continue;
     /* calls are in source order: start at the first one in the body */
-    uint32_t lo = 0, hi = in->ncalls;
-    while (lo < hi) {
-      uint32_t mid = lo + (hi - lo) / 2;
-      if (in->calls[mid].start < in->funcs[fn].body_start)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-    for (uint32_t i = lo; i < in->ncalls && in->calls[i].start < in->funcs[fn].body_end; i++) {
+    for (uint32_t i = omen_c_call_at(in, in->funcs[fn].body_start);
+         i < in->ncalls && in->calls[i].start < in->funcs[fn].body_end; i++) {
       const omen_c_call *c = &in->calls[i];
       if (c->func != fn)
         continue;

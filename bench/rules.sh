@@ -7,6 +7,7 @@
 # is installed in the repository.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/bench/lib.sh"
 corpus=${1:-/usr/share/go-1.19/src}
 build=${OMEN_BUILD:-$root/build-bench}
 agdir=${AST_GREP_DIR:-/tmp/omen-ast-grep}
@@ -26,16 +27,7 @@ trap 'rm -f "$out" "$out.t"' EXIT
 # best of 3: wall time, CPU time (user+sys), peak RSS, and the number of findings of the last run
 measure() { # label count-command command...
   label=$1; count=$2; shift 2
-  best=""; rss=""; cpu=""
-  for i in 1 2 3; do
-    /usr/bin/time -f "%e %M %U %S" -o "$out.t" "$@" >"$out" 2>/dev/null || true
-    read -r t m u sy <<EOF_T
-$(tail -n 1 "$out.t")
-EOF_T
-    if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then
-      best=$t; rss=$m; cpu=$(awk "BEGIN{print $u + $sy}")
-    fi
-  done
+  best_of_3 "$out" "$@"
   n=$($count <"$out")
   printf '%-34s %9s %9s %9s %9s\n' "$label" "$best" "$cpu" "$((rss / 1024))" "$n"
   echo "$label $cpu" >>"$out.cpu"

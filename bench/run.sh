@@ -6,6 +6,7 @@
 # runs execute (valgrind's callgrind, about ten minutes): a figure a busy machine cannot blur.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/bench/lib.sh"
 instr=""
 if [ "${1:-}" = "--instructions" ]; then
   instr=1
@@ -20,21 +21,10 @@ cores=$(nproc)
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
-# best of 3 runs: wall time, peak RSS and CPU time (user+sys) of the fastest. CPU time is what the
-# 1-core ratio uses: it barely moves when other work shares the machine, wall time does.
+# best of 3 runs: wall time, peak RSS and CPU time (user+sys) of the fastest (bench/lib.sh)
 measure() { # label command...
   label=$1; shift
-  best=""; rss=""; cpu=""
-  for i in 1 2 3; do
-    /usr/bin/time -f "%e %M %U %S" -o "$out.t" "$@" >"$out" 2>/dev/null || true
-    read -r t m u sy <<EOF_T
-$(tail -n 1 "$out.t")
-EOF_T
-    if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then
-      best=$t; rss=$m; cpu=$(awk "BEGIN{print $u + $sy}")
-    fi
-  done
-  rm -f "$out.t"
+  best_of_3 "$out" "$@"
   echo "$label $best $rss $cpu"
 }
 

@@ -24,20 +24,20 @@ enum { MAX_WALK_FILES = 2000000, MAX_DEPTH = 128 };
 
 typedef struct job {
   unsigned lang;
-  char *dir;     /* Go: package directory (display form) */
-  char **files;  /* Go: its .go files; C: the one source file (display form) */
+  char *dir;    /* Go: package directory (display form) */
+  char **files; /* Go: its .go files; C: the one source file (display form) */
   size_t nfiles;
-  char *abs;     /* C: the source file's absolute path (how the same TU named two ways is recognized) */
-  char **args;   /* C: compiler arguments (without the source file) */
+  char *abs;   /* C: the source file's absolute path (how the same TU named two ways is recognized) */
+  char **args; /* C: compiler arguments (without the source file) */
   size_t nargs;
-  size_t cost; /* rough work estimate: bytes to parse (C adds its headers' guess) */
+  size_t cost;            /* rough work estimate: bytes to parse (C adds its headers' guess) */
   const omen_config *cfg; /* the configuration governing it; NULL: none */
   const bool *enabled;    /* analyzers of the order that run on it (from the CLI and cfg) */
   bool generated;         /* analyze generated Go files too */
   char **only;            /* Go: the files named on the command line; findings elsewhere in the package are
                            * not reported (the package is analyzed whole, for its declarations) */
   size_t nonly;
-  bool whole;             /* Go: the directory was walked: report on every file */
+  bool whole; /* Go: the directory was walked: report on every file */
   /* output */
   omen_diag *diags;
   size_t ndiags;
@@ -79,8 +79,8 @@ typedef struct run {
   size_t nfiles;
   cfg_entry *cfgs; /* loaded in the main thread before the workers start, read-only after */
   size_t ncfgs;
-  char *cfg_err; /* the first configuration error */
-  char *memo_dir;  /* the directory the walk is in, and its entry: cfg_for answers it without I/O */
+  char *cfg_err;  /* the first configuration error */
+  char *memo_dir; /* the directory the walk is in, and its entry: cfg_for answers it without I/O */
   size_t memo_idx;
   omen_facts *facts; /* exported by units for the finish hooks; NULL when no enabled analyzer has one */
   /* C/C++ headers: a project header is under one of hroots (the directories named on the command
@@ -380,7 +380,8 @@ static omen_status walk(run *r, const char *dir, int depth, size_t parent) {
       break;
     }
     struct stat st;
-    if (!excluded(r->opt, p, names[i]) && lstat(p, &st) == 0 && !config_excludes(cfg, p, S_ISDIR(st.st_mode))) {
+    if (!excluded(r->opt, p, names[i]) && lstat(p, &st) == 0 &&
+        !config_excludes(cfg, p, S_ISDIR(st.st_mode))) {
       if (S_ISDIR(st.st_mode)) {
         if (strcmp(names[i], "vendor") != 0 && strcmp(names[i], "testdata") != 0 &&
             strcmp(names[i], "node_modules") != 0)
@@ -401,7 +402,7 @@ static omen_status walk(run *r, const char *dir, int depth, size_t parent) {
 /* ---------- compile database ---------- */
 
 typedef struct cmd {
-  char *abs;  /* absolute source path */
+  char *abs; /* absolute source path */
   char **args;
   size_t nargs;
 } cmd;
@@ -435,9 +436,9 @@ static char *abs_in(const char *dir, const char *p) {
 }
 
 /* Options whose value is a path, written separately ("-I", "dir") or joined ("-Idir", "--sysroot=dir"). */
-static const char *const path_opts[] = {"-I", "-isystem", "-iquote", "-idirafter", "-include", "-imacros",
-                                        "-isysroot", "-cxx-isystem", "-iframework", "-F", "--sysroot=", "--sysroot",
-                                        NULL};
+static const char *const path_opts[] = {
+    "-I",           "-isystem",    "-iquote", "-idirafter", "-include",  "-imacros", "-isysroot",
+    "-cxx-isystem", "-iframework", "-F",      "--sysroot=", "--sysroot", NULL};
 
 static bool path_option(const char *a) {
   for (size_t i = 0; path_opts[i]; i++)
@@ -467,7 +468,8 @@ static bool push_arg(cmd *m, const char *dir, const char *opt, const char *value
 static bool push_joined(cmd *m, const char *dir, const char *a) {
   for (size_t i = 0; path_opts[i]; i++) {
     size_t n = strlen(path_opts[i]);
-    if (strncmp(a, path_opts[i], n) == 0 && a[n] && strcmp(path_opts[i], "--sysroot") != 0) { /* not "--sysrootX" */
+    if (strncmp(a, path_opts[i], n) == 0 && a[n] &&
+        strcmp(path_opts[i], "--sysroot") != 0) { /* not "--sysrootX" */
       char opt[32];
       snprintf(opt, sizeof opt, "%s", path_opts[i]);
       return push_arg(m, dir, opt, a + n);
@@ -498,8 +500,9 @@ static omen_status load_compdb(const omen_options *opt, compdb *db, char *err, s
   CXCompilationDatabase_Error ec;
   CXCompilationDatabase cdb = clang_CompilationDatabase_fromDirectory(dir, &ec);
   if (ec != CXCompilationDatabase_NoError || !cdb) {
-    snprintf(err, errlen, "%s/compile_commands.json cannot be loaded (is it valid JSON with directory, "
-                          "file and command or arguments in each entry?)",
+    snprintf(err, errlen,
+             "%s/compile_commands.json cannot be loaded (is it valid JSON with directory, "
+             "file and command or arguments in each entry?)",
              dir);
     return OMEN_EUSAGE;
   }
@@ -881,10 +884,11 @@ static omen_status suppress(run *r, job *j, size_t from, const unit_file *uf, bo
         break;
       len += (size_t)w;
     }
-    snprintf(msg, sizeof msg,
-             "this suppression of %s matches no finding here any more; delete it, or move it to the line it is "
-             "meant for",
-             names);
+    snprintf(
+        msg, sizeof msg,
+        "this suppression of %s matches no finding here any more; delete it, or move it to the line it is "
+        "meant for",
+        names);
     omen_unit_report(&tmp, &omen_rule_unused_ignore, uf->f, g->start, g->end, msg);
   }
   omen_ignores_free(&ig);
@@ -1069,7 +1073,8 @@ static omen_status run_go(run *r, worker *w, job *j) {
         }
         char msg[256];
         if (ts_node_is_missing(e))
-          snprintf(msg, sizeof msg, "syntax error: missing '%s'; declarations containing errors were not analyzed",
+          snprintf(msg, sizeof msg,
+                   "syntax error: missing '%s'; declarations containing errors were not analyzed",
                    ts_node_type(e));
         else
           snprintf(msg, sizeof msg, "syntax error; declarations containing errors were not analyzed");
@@ -1153,20 +1158,30 @@ static omen_status c_unit_done(run *r, job *j, omen_unit *u, omen_status s) {
   return s;
 }
 
-/* The analyzers of j once more on its parsed TU, with the project header file (display path disp)
- * as the focus file: what they see as "the main file" and report on. */
-static omen_status run_header(run *r, worker *w, job *j, CXTranslationUnit tu, CXFile file, const char *disp) {
+/* Reads the C/C++ file at path (the main file of j's TU, or a header) for unit u. A file that cannot
+ * be read is reported on j and leaves *f NULL; only running out of memory is an error. */
+static omen_status read_c_file(run *r, job *j, omen_unit *u, const char *path, omen_file **f) {
   char why[512];
-  omen_file *hf = NULL;
-  omen_unit u = {0};
-  u.lang = j->lang;
-  omen_status s = omen_reader_read(r->reader, disp, &hf, why, sizeof why);
+  omen_status s = omen_reader_read(r->reader, path, f, why, sizeof why);
   if (s == OMEN_ENOMEM)
     return s;
   if (s != OMEN_OK) {
-    report_read_error(j, &u, disp, why, r->opt->log);
-    return OMEN_OK;
+    *f = NULL;
+    report_read_error(j, u, path, why, r->opt->log);
   }
+  return OMEN_OK;
+}
+
+/* The analyzers of j once more on its parsed TU, with the project header file (display path disp)
+ * as the focus file: what they see as "the main file" and report on. */
+static omen_status run_header(run *r, worker *w, job *j, CXTranslationUnit tu, CXFile file,
+                              const char *disp) {
+  omen_file *hf = NULL;
+  omen_unit u = {0};
+  u.lang = j->lang;
+  omen_status s = read_c_file(r, j, &u, disp, &hf);
+  if (s != OMEN_OK || !hf)
+    return s;
   size_t len = 0;
   const char *text = clang_getFileContents(tu, file, &len);
   if (!text || len != hf->len || memcmp(text, hf->text, len) != 0) {
@@ -1230,17 +1245,12 @@ static omen_status run_headers(run *r, worker *w, job *j, CXTranslationUnit tu) 
 
 static omen_status run_c(run *r, worker *w, job *j) {
   const char *path = j->files[0];
-  char why[512];
   omen_file *f = NULL;
   omen_unit u = {0};
   u.lang = j->lang;
-  omen_status s = omen_reader_read(r->reader, path, &f, why, sizeof why);
-  if (s == OMEN_ENOMEM)
+  omen_status s = read_c_file(r, j, &u, path, &f);
+  if (s != OMEN_OK || !f)
     return s;
-  if (s != OMEN_OK) {
-    report_read_error(j, &u, path, why, r->opt->log);
-    return OMEN_OK;
-  }
   u.cfile = f;
   if (!w->index)
     w->index = clang_createIndex(0, 0);
@@ -1283,7 +1293,8 @@ static omen_status run_c(run *r, worker *w, job *j) {
   w->seconds[r->norder + 1] += omen_thread_seconds() - t0;
   if (ec != CXError_Success || !tu) {
     char m[256];
-    snprintf(m, sizeof m, "clang could not parse this translation unit (libclang error %d); not analyzed", (int)ec);
+    snprintf(m, sizeof m, "clang could not parse this translation unit (libclang error %d); not analyzed",
+             (int)ec);
     if (r->opt->log)
       fprintf(r->opt->log, "omen: %s: %s\n", path, m);
     omen_unit_report(&u, &omen_rule_compile_error, f, 0, 0, m);
@@ -1375,7 +1386,8 @@ static void *work(void *arg) {
     if (r->opt->progress) {
       pthread_mutex_lock(&r->mu);
       r->done++;
-      r->opt->progress(r->opt->progress_ctx, r->done, r->js.n, j->lang == OMEN_LANG_GO ? j->dir : j->files[0]);
+      r->opt->progress(r->opt->progress_ctx, r->done, r->js.n,
+                       j->lang == OMEN_LANG_GO ? j->dir : j->files[0]);
       pthread_mutex_unlock(&r->mu);
     }
   }
@@ -1543,7 +1555,8 @@ static omen_status finish_run(run *r, char *err, size_t errlen) {
         continue;
       unit_file uf = {f, j->lang, {{0}, NULL, NULL}, NULL, NULL};
       size_t reported = j->ndiags;
-      s = suppress(r, j, 0, &uf, true); /* all of j's findings: a directive may have matched in either phase */
+      s = suppress(r, j, 0, &uf,
+                   true); /* all of j's findings: a directive may have matched in either phase */
       configure(j, reported);
     }
     for (size_t k = from; k < j->ndiags && s == OMEN_OK; k++) {
@@ -1595,7 +1608,8 @@ static omen_status add_alone(run *r, const compdb *db, const char *path) {
     if (!push_str(&j->args, &j->nargs, best->args[k]))
       return OMEN_ENOMEM;
   /* last, so it wins: a .h is a C or C++ header as its neighbour is a C or C++ file */
-  return push_str(&j->args, &j->nargs, "-x") && push_str(&j->args, &j->nargs, lang == OMEN_LANG_C ? "c" : "c++")
+  return push_str(&j->args, &j->nargs, "-x") &&
+                 push_str(&j->args, &j->nargs, lang == OMEN_LANG_C ? "c" : "c++")
              ? OMEN_OK
              : OMEN_ENOMEM;
 }
@@ -1724,8 +1738,8 @@ static omen_status mask_for(run *r, const omen_config *c, bool *on, char *err, s
     for (size_t q = 0; a->requires && a->requires[q]; q++) {
       for (size_t m = 0; m < r->norder; m++) {
         if (r->order[m] == a->requires[q] && !on[m]) {
-          snprintf(err, errlen, "cannot disable %s: %s requires it (disable %s too)", r->order[m]->name, a->name,
-                   a->name);
+          snprintf(err, errlen, "cannot disable %s: %s requires it (disable %s too)", r->order[m]->name,
+                   a->name, a->name);
           return OMEN_EUSAGE;
         }
       }
@@ -1739,8 +1753,8 @@ static omen_status mask_for(run *r, const omen_config *c, bool *on, char *err, s
         const omen_analyzer *a = r->order[m];
         for (size_t q = 0; on[m] && a->requires && a->requires[q]; q++) {
           if (a->requires[q] == r->order[k]) {
-            snprintf(err, errlen, "%s: cannot disable %s: %s requires it (disable %s too)", omen_config_path(c),
-                     r->order[k]->name, a->name, a->name);
+            snprintf(err, errlen, "%s: cannot disable %s: %s requires it (disable %s too)",
+                     omen_config_path(c), r->order[k]->name, a->name, a->name);
             return OMEN_EUSAGE;
           }
         }
@@ -1876,7 +1890,8 @@ static bool job_config(run *r, job *j, const char *path) {
 
 /* ---------- entry point ---------- */
 
-omen_status omen_check(const omen_options *opt, omen_reader *reader, omen_result *res, char *err, size_t errlen) {
+omen_status omen_check(const omen_options *opt, omen_reader *reader, omen_result *res, char *err,
+                       size_t errlen) {
   memset(res, 0, sizeof *res);
   err[0] = '\0';
   run r = {0};
